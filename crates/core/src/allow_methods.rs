@@ -1,0 +1,72 @@
+//! `Access-Control-Allow-Methods`: which methods a preflight allows.
+//!
+//! <https://fetch.spec.whatwg.org/#http-access-control-allow-methods>
+
+use serde::Serialize;
+
+use crate::header::HeaderList;
+use crate::method::{Method, is_cors_safelisted_method};
+use crate::token::parse_token_list;
+
+const NAME: &str = "access-control-allow-methods";
+
+/// The methods a preflight response lists, case kept (methods match
+/// case-sensitively).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AllowMethods(pub Vec<String>);
+
+/// Parses `Access-Control-Allow-Methods` (every line, as one list):
+/// `Ok(None)` when absent.
+///
+/// # Errors
+///
+/// The first element that is not a method token.
+pub fn parse_allow_methods(headers: &HeaderList) -> Result<Option<AllowMethods>, String> {
+    if !headers.contains(NAME) {
+        return Ok(None);
+    }
+    let mut methods = Vec::new();
+    for line in headers.values(NAME) {
+        let tokens = parse_token_list(line).map_err(str::to_owned)?;
+        methods.extend(tokens.into_iter().map(str::to_owned));
+    }
+    Ok(Some(AllowMethods(methods)))
+}
+
+/// How a method got through (or not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MethodMatch {
+    /// Listed by name, same case.
+    Listed,
+    /// A CORS-safelisted method needs no listing.
+    Safelisted,
+    /// Covered by `*` (only without credentials).
+    Wildcard,
+    /// Not allowed.
+    NotAllowed,
+}
+
+impl AllowMethods {
+    /// Whether `method` is allowed for a request with (`credentials`) or
+    /// without credentials: listed (case-sensitively), safelisted, or under
+    /// `*` when the request has no credentials.
+    ///
+    /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0> (the method step)
+    pub fn allows(&self, method: &Method, credentials: bool) -> MethodMatch {
+        if self.0.iter().any(|m| m == method.as_str()) {
+            MethodMatch::Listed
+        } else if is_cors_safelisted_method(method.as_str()) {
+            MethodMatch::Safelisted
+        } else if !credentials && self.0.iter().any(|m| m == "*") {
+            MethodMatch::Wildcard
+        } else {
+            MethodMatch::NotAllowed
+        }
+    }
+
+    /// Whether the list holds `*`.
+    pub fn has_wildcard(&self) -> bool {
+        self.0.iter().any(|m| m == "*")
+    }
+}

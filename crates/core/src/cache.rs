@@ -1,0 +1,257 @@
+//! The CORS-preflight cache: what a later request can reuse of an earlier
+//! preflight, per browser.
+//!
+//! <https://fetch.spec.whatwg.org/#cors-preflight-cache>
+
+use serde::Serialize;
+
+use crate::header::HeaderName;
+use crate::method::{Method, is_cors_safelisted_method};
+use crate::profile::{CacheModel, Profile};
+use crate::safelist::is_cors_non_wildcard_request_header_name;
+
+/// The most entries the cache keeps; the oldest go first. (Chromium keeps
+/// 1024, Firefox 100; a simulation rarely holds more than a few.)
+pub const MAX_ENTRIES: usize = 1024;
+
+/// A token (method or header name) and when it stops being usable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CachedToken {
+    /// The method (case kept) or header name (lower-case).
+    pub token: String,
+    /// When it expires, in milliseconds on the simulation's clock.
+    pub expires_ms: u64,
+}
+
+/// What the cache holds for one (origin, URL, credentials) key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CacheEntry {
+    /// The request's serialized origin.
+    pub origin: String,
+    /// The request URL.
+    pub url: String,
+    /// Whether it came from a credentialed preflight.
+    pub credentials: bool,
+    /// Allowed methods.
+    pub methods: Vec<CachedToken>,
+    /// Allowed header names.
+    pub headers: Vec<CachedToken>,
+}
+
+impl CacheEntry {
+    fn live_methods(&self, now_ms: u64) -> impl Iterator<Item = &str> {
+        self.methods.iter().filter(move |t| t.expires_ms > now_ms).map(|t| t.token.as_str())
+    }
+
+    fn live_headers(&self, now_ms: u64) -> impl Iterator<Item = &str> {
+        self.headers.iter().filter(move |t| t.expires_ms > now_ms).map(|t| t.token.as_str())
+    }
+
+    /// When the last of its tokens expires.
+    pub fn expires_ms(&self) -> u64 {
+        self.methods.iter().chain(&self.headers).map(|t| t.expires_ms).max().unwrap_or(0)
+    }
+}
+
+/// The result of a lookup.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CacheLookup {
+    /// A live entry covers the method and every unsafe header: no preflight.
+    Hit,
+    /// No live entry for this origin, URL and credentials.
+    NoEntry,
+    /// An entry exists but does not cover the method.
+    MethodNotCovered,
+    /// An entry exists but does not cover this header.
+    HeaderNotCovered {
+        /// The header.
+        header: String,
+    },
+}
+
+/// A browser's preflight cache, on a simulated clock (milliseconds).
+#[derive(Clone, Debug, Serialize)]
+pub struct PreflightCache {
+    model: CacheModel,
+    entries: Vec<CacheEntry>,
+}
+
+impl PreflightCache {
+    /// An empty cache that behaves as `profile`'s browser.
+    pub fn new(profile: &Profile) -> PreflightCache {
+        PreflightCache { model: profile.cache_model, entries: Vec::new() }
+    }
+
+    /// The entries, expired ones included.
+    pub fn entries(&self) -> &[CacheEntry] {
+        &self.entries
+    }
+
+    /// Drops every expired entry.
+    pub fn purge_expired(&mut self, now_ms: u64) {
+        self.entries.retain(|e| e.expires_ms() > now_ms);
+    }
+
+    /// Looks up whether a request may skip its preflight.
+    pub fn lookup(
+        &mut self,
+        origin: &str,
+        url: &str,
+        credentials: bool,
+        method: &Method,
+        unsafe_headers: &[HeaderName],
+        now_ms: u64,
+    ) -> CacheLookup {
+        let method = method.as_str();
+        let same_target = |e: &CacheEntry| e.origin == origin && e.url == url;
+        let result = match self.model {
+            // A credentialed entry serves both; an uncredentialed one only
+            // requests without credentials. One entry per URL.
+            CacheModel::ChromiumPerUrl => {
+                let Some(index) = self.entries.iter().position(same_target) else {
+                    return CacheLookup::NoEntry;
+                };
+                let entry = &self.entries[index];
+                let result = if entry.expires_ms() <= now_ms || (!entry.credentials && credentials) {
+                    CacheLookup::NoEntry
+                } else {
+                    let wildcard = !entry.credentials;
+                    let method_ok = is_cors_safelisted_method(method)
+                        || entry.live_methods(now_ms).any(|m| m == method || (wildcard && m == "*"));
+                    // From the cache, `*` never covers Authorization.
+                    let missing = unsafe_headers.iter().find(|h| {
+                        !entry.live_headers(now_ms).any(|n| {
+                            n == h.as_str()
+                                || (wildcard && n == "*" && !is_cors_non_wildcard_request_header_name(h.as_str()))
+                        })
+                    });
+                    match (method_ok, missing) {
+                        (false, _) => CacheLookup::MethodNotCovered,
+                        (true, Some(h)) => CacheLookup::HeaderNotCovered { header: h.as_str().to_owned() },
+                        (true, None) => CacheLookup::Hit,
+                    }
+                };
+                // A stale or insufficient entry is erased on the spot.
+                if result != CacheLookup::Hit {
+                    self.entries.remove(index);
+                }
+                return result;
+            }
+            // Keyed by credentials; GET and POST always pass; tokens literal.
+            CacheModel::FirefoxTokens => {
+                let Some(entry) = self.entries.iter().find(|e| same_target(e) && e.credentials == credentials) else {
+                    return CacheLookup::NoEntry;
+                };
+                let method_ok = matches!(method, "GET" | "POST") || entry.live_methods(now_ms).any(|m| m == method);
+                let missing = unsafe_headers.iter().find(|h| !entry.live_headers(now_ms).any(|n| n == h.as_str()));
+                (method_ok, missing)
+            }
+            // The standard: entries match when credentialed or the request
+            // is not; methods match by name or `*`, headers by name or `*`
+            // (never for Authorization).
+            CacheModel::SpecEntries => {
+                let usable: Vec<&CacheEntry> =
+                    self.entries.iter().filter(|e| same_target(e) && (e.credentials || !credentials)).collect();
+                if usable.is_empty() {
+                    return CacheLookup::NoEntry;
+                }
+                let method_ok = is_cors_safelisted_method(method)
+                    || usable.iter().any(|e| e.live_methods(now_ms).any(|m| m == method || m == "*"));
+                let missing = unsafe_headers.iter().find(|h| {
+                    !usable.iter().any(|e| {
+                        e.live_headers(now_ms).any(|n| {
+                            n == h.as_str() || (n == "*" && !is_cors_non_wildcard_request_header_name(h.as_str()))
+                        })
+                    })
+                });
+                (method_ok, missing)
+            }
+        };
+        match result {
+            (false, _) => CacheLookup::MethodNotCovered,
+            (true, Some(h)) => CacheLookup::HeaderNotCovered { header: h.as_str().to_owned() },
+            (true, None) => CacheLookup::Hit,
+        }
+    }
+
+    /// Stores what a successful preflight allowed, for `max_age_s` seconds.
+    #[allow(clippy::too_many_arguments)]
+    pub fn store(
+        &mut self,
+        origin: &str,
+        url: &str,
+        credentials: bool,
+        methods: &[String],
+        headers: &[String],
+        max_age_s: u64,
+        now_ms: u64,
+    ) {
+        let expires_ms = now_ms.saturating_add(max_age_s.saturating_mul(1000));
+        let tokens = |list: &[String]| -> Vec<CachedToken> {
+            list.iter().map(|t| CachedToken { token: t.clone(), expires_ms }).collect()
+        };
+        match self.model {
+            CacheModel::ChromiumPerUrl => {
+                // The new result replaces the whole entry (even with max-age 0).
+                self.entries.retain(|e| !(e.origin == origin && e.url == url));
+                self.push(CacheEntry {
+                    origin: origin.to_owned(),
+                    url: url.to_owned(),
+                    credentials,
+                    methods: tokens(methods),
+                    headers: tokens(headers),
+                });
+            }
+            CacheModel::FirefoxTokens | CacheModel::SpecEntries => {
+                // Firefox does not cache at all with age 0.
+                if max_age_s == 0 && self.model == CacheModel::FirefoxTokens {
+                    return;
+                }
+                let index = match self
+                    .entries
+                    .iter()
+                    .position(|e| e.origin == origin && e.url == url && e.credentials == credentials)
+                {
+                    Some(index) => index,
+                    None => {
+                        self.push(CacheEntry {
+                            origin: origin.to_owned(),
+                            url: url.to_owned(),
+                            credentials,
+                            methods: Vec::new(),
+                            headers: Vec::new(),
+                        });
+                        self.entries.len() - 1
+                    }
+                };
+                let entry = &mut self.entries[index];
+                merge(&mut entry.methods, methods, expires_ms);
+                merge(&mut entry.headers, headers, expires_ms);
+            }
+        }
+    }
+
+    /// [Clears the cache entries](https://fetch.spec.whatwg.org/#concept-cache-clear)
+    /// of an origin and URL (with and without credentials).
+    pub fn clear(&mut self, origin: &str, url: &str) {
+        self.entries.retain(|e| !(e.origin == origin && e.url == url));
+    }
+
+    fn push(&mut self, entry: CacheEntry) {
+        if self.entries.len() >= MAX_ENTRIES {
+            self.entries.remove(0);
+        }
+        self.entries.push(entry);
+    }
+}
+
+/// Adds tokens, refreshing the expiry of those already there.
+fn merge(into: &mut Vec<CachedToken>, tokens: &[String], expires_ms: u64) {
+    for token in tokens {
+        match into.iter_mut().find(|t| t.token == *token) {
+            Some(existing) => existing.expires_ms = expires_ms,
+            None => into.push(CachedToken { token: token.clone(), expires_ms }),
+        }
+    }
+}

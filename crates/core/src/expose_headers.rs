@@ -1,0 +1,86 @@
+//! Which response headers a page can read: the CORS-safelisted response
+//! header names, plus what `Access-Control-Expose-Headers` exposes.
+//!
+//! <https://fetch.spec.whatwg.org/#concept-filtered-response-cors>
+
+use crate::forbidden::is_forbidden_response_header_name;
+use crate::header::HeaderList;
+use crate::response::Tainting;
+use crate::safelist::is_cors_safelisted_response_header_name;
+use crate::token::parse_token_list;
+
+const NAME: &str = "access-control-expose-headers";
+
+/// What `Access-Control-Expose-Headers` exposes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exposed {
+    /// Nothing beyond the safelist (absent, or not a valid list).
+    Nothing,
+    /// These names (lower-case).
+    Names(Vec<String>),
+    /// Every header (`*` without credentials).
+    All,
+}
+
+/// Reads `Access-Control-Expose-Headers` for a request with or without
+/// credentials. An invalid list exposes nothing (both browsers discard it).
+pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed {
+    let mut names = Vec::new();
+    for line in headers.values(NAME) {
+        match parse_token_list(line) {
+            Ok(tokens) => names.extend(tokens.into_iter().map(str::to_ascii_lowercase)),
+            Err(_) => return Exposed::Nothing,
+        }
+    }
+    if names.is_empty() {
+        Exposed::Nothing
+    } else if !credentials && names.iter().any(|n| n == "*") {
+        Exposed::All
+    } else {
+        Exposed::Names(names)
+    }
+}
+
+/// The header names the page can read from `response.headers`: lower-case,
+/// sorted, without duplicates.
+///
+/// # Examples
+///
+/// ```
+/// use corslab::{HeaderList, response::Tainting, expose_headers::visible_headers};
+///
+/// let headers = HeaderList::from_pairs(&[
+///     ("Content-Type", "text/plain"), ("X-Foo", "1"), ("X-Bar", "2"),
+///     ("Access-Control-Expose-Headers", "X-Foo"), ("Set-Cookie", "a=b"),
+/// ]).unwrap();
+/// assert_eq!(visible_headers(&headers, Tainting::Cors, false), ["content-type", "x-foo"]);
+/// assert_eq!(visible_headers(&headers, Tainting::Opaque, false), Vec::<String>::new());
+/// assert_eq!(
+///     visible_headers(&headers, Tainting::Basic, false),
+///     ["access-control-expose-headers", "content-type", "x-bar", "x-foo"]
+/// );
+/// ```
+pub fn visible_headers(headers: &HeaderList, tainting: Tainting, credentials: bool) -> Vec<String> {
+    let exposed = match tainting {
+        Tainting::Opaque => return Vec::new(),
+        Tainting::Basic => Exposed::All,
+        Tainting::Cors => exposed(headers, credentials),
+    };
+    let mut names: Vec<String> = headers
+        .names()
+        .into_iter()
+        .map(|n| n.as_str())
+        .filter(|name| !is_forbidden_response_header_name(name))
+        .filter(|name| {
+            is_cors_safelisted_response_header_name(name)
+                || match &exposed {
+                    Exposed::Nothing => false,
+                    Exposed::All => true,
+                    Exposed::Names(list) => list.iter().any(|n| n == name),
+                }
+        })
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,276 @@
+//! Browser profiles: where Chromium, Firefox and the Fetch standard differ,
+//! each difference one named, documented switch.
+//!
+//! The switches come from the recordings under `testdata/scenarios/` (what
+//! Chromium 156 and Firefox 153 really did) and from the browsers' sources;
+//! see `../shared/reference/browsers.md`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Which browser a decision simulates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Browser {
+    /// Chromium 156.
+    Chrome,
+    /// Firefox 153 ESR.
+    Firefox,
+    /// The Fetch standard as written (`fetch.bs`). Errors are named with
+    /// Chromium's vocabulary, as the standard names none.
+    Spec,
+}
+
+impl Browser {
+    /// Every profile, in display order.
+    pub const ALL: [Browser; 3] = [Browser::Chrome, Browser::Firefox, Browser::Spec];
+
+    /// The profile's switches.
+    pub fn profile(self) -> &'static Profile {
+        match self {
+            Browser::Chrome => &CHROME,
+            Browser::Firefox => &FIREFOX,
+            Browser::Spec => &SPEC,
+        }
+    }
+
+    /// `chrome`, `firefox` or `spec`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Browser::Chrome => "chrome",
+            Browser::Firefox => "firefox",
+            Browser::Spec => "spec",
+        }
+    }
+}
+
+impl fmt::Display for Browser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A browser name that is not `chrome`, `firefox` or `spec`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownBrowser(pub String);
+
+impl fmt::Display for UnknownBrowser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown browser {:?} (expected chrome, firefox or spec)", self.0)
+    }
+}
+
+impl std::error::Error for UnknownBrowser {}
+
+impl FromStr for Browser {
+    type Err = UnknownBrowser;
+
+    fn from_str(s: &str) -> Result<Browser, UnknownBrowser> {
+        match s {
+            "chrome" | "chromium" => Ok(Browser::Chrome),
+            "firefox" => Ok(Browser::Firefox),
+            "spec" => Ok(Browser::Spec),
+            other => Err(UnknownBrowser(other.to_owned())),
+        }
+    }
+}
+
+/// What a page-set `User-Agent` request header does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UserAgentHeader {
+    /// Treated as a forbidden request-header: `fetch()` drops it silently
+    /// (Chromium; the standard stopped forbidding it).
+    Dropped,
+    /// An ordinary, non-safelisted header: it needs a preflight and is sent.
+    Unsafe,
+}
+
+/// Which value the 128-byte limit of the safelist measures when a page sets
+/// the same header twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepeatedRequestHeaders {
+    /// Each value on its own (the standard, Firefox).
+    Separate,
+    /// The combined value `a, b` (Chromium merges repeated request headers
+    /// before its network stack sees them).
+    Combined,
+}
+
+/// Whether `Access-Control-Allow-Headers: *` covers `Authorization`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthorizationUnderWildcard {
+    /// Never: it must be listed by name (the standard's
+    /// [CORS non-wildcard request-header name](https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name)).
+    NotCovered,
+    /// Covered, silently (Chromium 156 as recorded).
+    Covered,
+    /// Covered, with a console warning (Firefox).
+    CoveredWithWarning,
+}
+
+/// When a redirect answer to a preflight is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PreflightRedirect {
+    /// Before any other check (Chromium: `PreflightDisallowedRedirect` even
+    /// without `Access-Control-Allow-Origin`).
+    BeforeCorsCheck,
+    /// After the CORS check of the 3xx response (Firefox).
+    AfterCorsCheck,
+    /// Not at all: a 3xx is just not an ok status (the standard's
+    /// CORS-preflight fetch does not follow redirects).
+    NotOkStatus,
+}
+
+/// In which order the preflight's allow-lists are parsed and matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AllowListOrder {
+    /// Parse `-Methods` and `-Headers`, then match the method, then the
+    /// headers (the standard, Chromium).
+    ParseBothThenMatch,
+    /// Parse and match `-Methods`, then parse and match `-Headers` (Firefox).
+    MethodsThenHeaders,
+}
+
+/// In which order request headers are checked against
+/// `Access-Control-Allow-Headers`, which decides the one an error names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeaderCheckOrder {
+    /// Sorted, as the CORS-unsafe request-header names are (the standard, Firefox).
+    Sorted,
+    /// The order the page set them in (Chromium).
+    RequestOrder,
+}
+
+/// How `Access-Control-Max-Age` is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MaxAgeSyntax {
+    /// `delta-seconds` per the standard: digits only; anything else (or two
+    /// headers) is failure, which means the default.
+    DeltaSeconds,
+    /// Chromium's `base::StringToInt64`: an optional sign and digits, no
+    /// spaces. Unparsable (or overflowing) means the default; negative means 0.
+    SignedInteger,
+    /// Firefox: digits only; any other byte means "do not cache"; 0 too.
+    DigitsOrNoCache,
+}
+
+/// How the preflight cache stores and matches entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CacheModel {
+    /// The standard: one entry per (origin, URL, credentials, method or
+    /// header name); a later request may use a credentialed entry.
+    SpecEntries,
+    /// Chromium: one entry per (origin, URL) that a new preflight replaces;
+    /// it remembers whether it was credentialed. `*` works from the cache.
+    ChromiumPerUrl,
+    /// Firefox: keyed by credentials flag, origin and URL; tokens merge, each
+    /// with its own expiry; `*` is stored literally, so it never hits. `GET`
+    /// and `POST` always pass.
+    FirefoxTokens,
+}
+
+/// Every place a browser departs from another, as data.
+#[derive(Clone, Debug, Serialize)]
+pub struct Profile {
+    /// Which browser.
+    pub browser: Browser,
+    /// Human name and version.
+    pub name: &'static str,
+    /// A page-set `User-Agent`.
+    pub user_agent: UserAgentHeader,
+    /// Whether the client hints `DPR`, `Save-Data`, `Device-Memory`,
+    /// `Viewport-Width` and `Width` are safelisted when their values are valid.
+    pub client_hints_safelisted: bool,
+    /// What the 128-byte limit measures for repeated request headers.
+    pub repeated_request_headers: RepeatedRequestHeaders,
+    /// The total size of safelisted values above which they all need a
+    /// preflight (1024 in the standard and Chromium, none in Firefox).
+    pub safelist_total_limit: Option<usize>,
+    /// `Authorization` under `Access-Control-Allow-Headers: *`.
+    pub authorization_under_wildcard: AuthorizationUnderWildcard,
+    /// A redirect answer to a preflight.
+    pub preflight_redirect: PreflightRedirect,
+    /// Allow-list parse and match order.
+    pub allow_list_order: AllowListOrder,
+    /// Which disallowed header an error names first.
+    pub header_check_order: HeaderCheckOrder,
+    /// Max-Age syntax.
+    pub max_age_syntax: MaxAgeSyntax,
+    /// Cache time when Max-Age is absent (or unparsable, where that means
+    /// the default), in seconds.
+    pub max_age_default: u64,
+    /// The longest cache time, in seconds; `None`: no limit imposed.
+    pub max_age_cap: Option<u64>,
+    /// How the preflight cache works.
+    pub cache_model: CacheModel,
+    /// Whether a failed CORS request clears the preflight cache entries of its
+    /// URL (the standard's "clear cache entries"; Firefox does, Chromium not).
+    pub clear_cache_on_failure: bool,
+}
+
+/// Chromium 156, as recorded.
+pub static CHROME: Profile = Profile {
+    browser: Browser::Chrome,
+    name: "Chromium 156",
+    user_agent: UserAgentHeader::Dropped,
+    client_hints_safelisted: true,
+    repeated_request_headers: RepeatedRequestHeaders::Combined,
+    safelist_total_limit: Some(1024),
+    authorization_under_wildcard: AuthorizationUnderWildcard::Covered,
+    preflight_redirect: PreflightRedirect::BeforeCorsCheck,
+    allow_list_order: AllowListOrder::ParseBothThenMatch,
+    header_check_order: HeaderCheckOrder::RequestOrder,
+    max_age_syntax: MaxAgeSyntax::SignedInteger,
+    max_age_default: 5,
+    max_age_cap: Some(7200),
+    cache_model: CacheModel::ChromiumPerUrl,
+    clear_cache_on_failure: false,
+};
+
+/// Firefox 153 ESR, as recorded.
+pub static FIREFOX: Profile = Profile {
+    browser: Browser::Firefox,
+    name: "Firefox 153",
+    user_agent: UserAgentHeader::Unsafe,
+    client_hints_safelisted: false,
+    repeated_request_headers: RepeatedRequestHeaders::Separate,
+    safelist_total_limit: None,
+    authorization_under_wildcard: AuthorizationUnderWildcard::CoveredWithWarning,
+    preflight_redirect: PreflightRedirect::AfterCorsCheck,
+    allow_list_order: AllowListOrder::MethodsThenHeaders,
+    header_check_order: HeaderCheckOrder::Sorted,
+    max_age_syntax: MaxAgeSyntax::DigitsOrNoCache,
+    max_age_default: 5,
+    max_age_cap: Some(86_400),
+    cache_model: CacheModel::FirefoxTokens,
+    clear_cache_on_failure: true,
+};
+
+/// The Fetch standard.
+pub static SPEC: Profile = Profile {
+    browser: Browser::Spec,
+    name: "Fetch standard",
+    user_agent: UserAgentHeader::Unsafe,
+    client_hints_safelisted: false,
+    repeated_request_headers: RepeatedRequestHeaders::Separate,
+    safelist_total_limit: Some(1024),
+    authorization_under_wildcard: AuthorizationUnderWildcard::NotCovered,
+    preflight_redirect: PreflightRedirect::NotOkStatus,
+    allow_list_order: AllowListOrder::ParseBothThenMatch,
+    header_check_order: HeaderCheckOrder::Sorted,
+    max_age_syntax: MaxAgeSyntax::DeltaSeconds,
+    max_age_default: 5,
+    max_age_cap: None,
+    cache_model: CacheModel::SpecEntries,
+    clear_cache_on_failure: true,
+};

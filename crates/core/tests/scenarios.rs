@@ -1,0 +1,44 @@
+//! Every scenario of every file under `testdata/scenarios/` is predicted
+//! exactly, field for field, for every browser it has expectations for.
+//! The recordings are ground truth: a mismatch is the engine's bug.
+
+use corslab::Browser;
+use corslab::scenario::{ScenarioFile, predict};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
+
+#[wasm_bindgen_test(unsupported = test)]
+fn every_recorded_scenario_is_predicted_exactly() {
+    assert!(!SCENARIO_FILES.is_empty(), "no scenario files found under testdata/scenarios/");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (file_name, json) in SCENARIO_FILES {
+        let file = ScenarioFile::parse(json).unwrap_or_else(|e| panic!("{file_name}: {e}"));
+        for scenario in &file.scenarios {
+            for (browser_name, expected) in &scenario.expect {
+                let Ok(browser) = browser_name.parse::<Browser>() else {
+                    failures.push(format!("{file_name} {}: unknown browser {browser_name:?}", scenario.id));
+                    continue;
+                };
+                let prediction = predict(scenario, browser);
+                let url = format!("{}{}", scenario.server_origin(), scenario.request.path);
+                let url = url::Url::parse(&url).map(|u| u.to_string()).unwrap_or(url);
+                let expected = expected.substituted(scenario.page_origin(), &url);
+                for (field, want, got) in expected.differences(&prediction.expect) {
+                    failures.push(format!(
+                        "{file_name} {} [{browser_name}] {field}: recorded {want}, predicted {got}{}",
+                        scenario.id,
+                        prediction.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 200, "expected at least 200 (scenario, browser) pairs, checked {checked}");
+    assert!(failures.is_empty(), "{} mismatches over {checked} predictions:\n{}", failures.len(), failures.join("\n"));
+}

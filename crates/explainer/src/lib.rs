@@ -1,0 +1,30 @@
+//! CORS Lab's in-page explainer, compiled to wasm.
+//!
+//! The page composes requests, asks the core what the browser will do, sends
+//! them for real with `fetch()` and shows both side by side. This crate only
+//! deals with the DOM and `fetch()`; every CORS rule comes from `corslab`.
+
+use wasm_bindgen::prelude::*;
+
+pub mod dom;
+pub mod net;
+pub mod seed;
+
+/// The companion server's origin, fixed when the page is built
+/// (`CORSLAB_SERVER`, default `http://localhost:8080`, the seed article's).
+pub const SERVER: &str = match option_env!("CORSLAB_SERVER") {
+    Some(server) => server,
+    None => "http://localhost:8080",
+};
+
+/// Mounts the page into `#cors-lab` when the document has one (the test
+/// harness's page has none, and gets nothing).
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    console_error_panic_hook::set_once();
+    let document = dom::document()?;
+    if let Some(root) = document.get_element_by_id("cors-lab") {
+        seed::mount(&root)?;
+    }
+    Ok(())
+}

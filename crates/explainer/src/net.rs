@@ -1,0 +1,118 @@
+//! Real requests with `fetch()`, and what the page could see of them.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, RequestMode, Response, ResponseType};
+
+/// What `fetch()` gave the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchOutcome {
+    /// The promise resolved.
+    Resolved {
+        /// `response.status` (0 for an opaque response).
+        status: u16,
+        /// `response.type`: `basic`, `cors`, `opaque`, ...
+        response_type: String,
+        /// The names `response.headers` lets the page read, lower-case, sorted.
+        visible_headers: Vec<String>,
+        /// `await response.text()`.
+        body: String,
+    },
+    /// The promise rejected (a CORS failure shows up as a bare `TypeError`).
+    Rejected {
+        /// The error's `name: message`.
+        error: String,
+    },
+}
+
+impl FetchOutcome {
+    /// Whether `fetch()` resolved.
+    pub fn is_resolved(&self) -> bool {
+        matches!(self, FetchOutcome::Resolved { .. })
+    }
+}
+
+/// What to ask `fetch()` for.
+#[derive(Clone, Debug)]
+pub struct FetchInit<'a> {
+    /// The method, passed as written.
+    pub method: &'a str,
+    /// Header pairs, in order.
+    pub headers: &'a [(String, String)],
+    /// `mode`.
+    pub mode: RequestMode,
+    /// `credentials`.
+    pub credentials: RequestCredentials,
+    /// The body, if any.
+    pub body: Option<&'a str>,
+}
+
+impl Default for FetchInit<'_> {
+    fn default() -> Self {
+        FetchInit {
+            method: "GET",
+            headers: &[],
+            mode: RequestMode::Cors,
+            credentials: RequestCredentials::SameOrigin,
+            body: None,
+        }
+    }
+}
+
+/// Calls `fetch(url, init)` and reports what the page saw.
+pub async fn fetch(url: &str, init: &FetchInit<'_>) -> FetchOutcome {
+    match try_fetch(url, init).await {
+        Ok(outcome) => outcome,
+        Err(error) => FetchOutcome::Rejected { error: describe_error(&error) },
+    }
+}
+
+async fn try_fetch(url: &str, init: &FetchInit<'_>) -> Result<FetchOutcome, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let request_init = RequestInit::new();
+    request_init.set_method(init.method);
+    request_init.set_mode(init.mode);
+    request_init.set_credentials(init.credentials);
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in init.headers {
+        headers.append(name, value)?;
+    }
+    request_init.set_headers(&headers);
+    if let Some(body) = init.body {
+        request_init.set_body(&JsValue::from_str(body));
+    }
+    let response: Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, &request_init)).await?.dyn_into()?;
+    let mut visible_headers = Vec::new();
+    if let Ok(Some(iterator)) = js_sys::try_iter(&response.headers()) {
+        for entry in iterator {
+            let entry: js_sys::Array = entry?.dyn_into()?;
+            if let Some(name) = entry.get(0).as_string() {
+                visible_headers.push(name.to_ascii_lowercase());
+            }
+        }
+    }
+    visible_headers.sort();
+    visible_headers.dedup();
+    let response_type = match response.type_() {
+        ResponseType::Basic => "basic",
+        ResponseType::Cors => "cors",
+        ResponseType::Default => "default",
+        ResponseType::Error => "error",
+        ResponseType::Opaque => "opaque",
+        ResponseType::Opaqueredirect => "opaqueredirect",
+        _ => "unknown",
+    }
+    .to_owned();
+    let status = response.status();
+    let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+    Ok(FetchOutcome::Resolved { status, response_type, visible_headers, body })
+}
+
+/// `TypeError: Failed to fetch`, or whatever the value says of itself.
+fn describe_error(error: &JsValue) -> String {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(e) => format!("{}: {}", String::from(e.name()), String::from(e.message())),
+        None => error.as_string().unwrap_or_else(|| format!("{error:?}")),
+    }
+}
