@@ -49,3 +49,9 @@ predict:
 
 explain:
 	@cargo run --locked -q -p corslab-cli -- predict "$(SCENARIOS)" --browser "$(BROWSER)" --explain
+
+# Preflights against the policy endpoint, tower-http's CorsLayer and a bare
+# axum app (wrk, alternating rounds): req/s, p99 and the ratios to bare.
+.PHONY: bench-server
+bench-server:
+	@.ci/bench-server

@@ -1,21 +1,51 @@
 //! CORS Lab's companion server.
 //!
 //! [`app`] builds the whole router from a [`Config`], so tests drive it with
-//! `tower::ServiceExt::oneshot` without a socket; `main.rs` only wires
-//! tracing, flags, the bind and graceful shutdown.
+//! `tower::ServiceExt::oneshot` without a socket; [`serve`] runs it on a
+//! listener; `main.rs` only wires tracing, flags, the bind and the signals.
+//!
+//! Routes:
+//! - the seed article's: `GET /`, `/allow/origin`, `/allow/any`, `/allow/list`;
+//! - `/replay/{run}?...` (any method): answers exactly as the URL scripts it
+//!   ([`corslab::replay`]);
+//! - `/policy/{run}[/...]?...` (any method): answers as a correct CORS
+//!   middleware with the policy in the URL ([`corslab::policy`]);
+//! - `GET /log/{run}`: what the replay and policy routes received for that
+//!   run, as JSON, readable from any origin.
+//!
+//! Limits: URLs up to [`MAX_URI_LEN`] bytes (414 beyond), request heads up
+//! to [`MAX_HEAD_LEN`] bytes (hyper answers 431 beyond), a declared body
+//! up to [`MAX_BODY_LEN`] bytes (413 beyond; no route reads a body, so none
+//! is ever buffered), [`REQUEST_TIMEOUT`] per request (408) and for reading
+//! a request head.
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
 use corslab::Origin;
-use tower_http::timeout::TimeoutLayer;
+use corslab::replay::is_valid_run_id;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 
+mod guard;
+pub mod log;
+mod policy;
+mod policy_layer;
 mod query;
+mod replay;
 mod seed;
 
+pub use log::{LogEntry, RequestLog};
+pub use policy::POLICY_CACHE_SIZE;
+pub use policy_layer::{CorsPolicyLayer, CorsPolicyService};
 pub use seed::HELLO;
 
 /// What the server is told at start-up.
@@ -44,31 +74,98 @@ impl Default for Config {
 }
 
 /// How long one request may take before the server answers 408; this also
-/// bounds how long graceful shutdown can wait.
+/// bounds how long reading a request head and graceful shutdown can take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest request target (path and query), in bytes: a replay query at
+/// its limit plus room for the path.
+pub const MAX_URI_LEN: usize = corslab::replay::MAX_QUERY_LEN + 1024;
+/// The longest request head (request line and headers), in bytes.
+pub const MAX_HEAD_LEN: usize = 64 * 1024;
+/// The longest request body, in bytes (no route reads one).
+pub const MAX_BODY_LEN: u64 = 64 * 1024;
+
+/// What the routes share.
+#[derive(Clone, Debug)]
+pub(crate) struct AppState {
+    pub(crate) log: Arc<RequestLog>,
+}
 
 /// The whole application.
 pub fn app(config: Config) -> Router {
+    let state = AppState { log: Arc::new(RequestLog::default()) };
+    let policy = policy::PolicyRoute { log: Arc::clone(&state.log) };
     Router::new()
+        .route("/replay/{run}", any(replay::handle))
+        .route_service("/policy/{run}", policy.clone())
+        .route_service("/policy/{run}/{*rest}", policy)
+        .route("/log/{run}", get(read_log))
+        .with_state(state)
         .merge(seed::routes(config))
-        .layer(middleware::from_fn(log_request))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(guard::GuardLayer { max_uri_len: MAX_URI_LEN, max_body_len: MAX_BODY_LEN, timeout: REQUEST_TIMEOUT })
 }
 
-/// One log line per request: method, path, Origin, status.
-async fn log_request(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let origin = request
-        .headers()
-        .get(axum::http::header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let response = next.run(request).await;
-    tracing::info!(%method, %path, %origin, status = response.status().as_u16(), "request");
+/// `GET /log/{run}`: the run's entries as a JSON array, oldest first,
+/// readable from any origin (it holds nothing secret).
+async fn read_log(State(state): State<AppState>, Path(run): Path<String>) -> Response {
+    let mut response = if is_valid_run_id(&run) {
+        axum::Json(state.log.entries(&run)).into_response()
+    } else {
+        query::BadRequest(format!("invalid run id {run:?}: 1 to 64 of A-Z a-z 0-9 - _")).into_response()
+    };
+    response.headers_mut().insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response
+}
+
+/// Serves `app` on `listener` over HTTP/1.1 until `shutdown` resolves, then
+/// lets open requests finish (for at most [`REQUEST_TIMEOUT`]).
+///
+/// hyper runs with its automatic `Date` header off, so a replay sends
+/// exactly the headers it scripts.
+///
+/// # Errors
+///
+/// None so far: accept errors are logged and retried.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(REQUEST_TIMEOUT)
+        .max_buf_size(MAX_HEAD_LEN)
+        .auto_date_header(false);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    // Small answers: send them now rather than wait for more.
+                    let _ = stream.set_nodelay(true);
+                    let service = TowerToHyperService::new(app.clone());
+                    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                    tokio::spawn(async move {
+                        if let Err(e) = connection.await {
+                            tracing::debug!(error = %e, "connection closed with an error");
+                        }
+                    });
+                }
+                Err(e) => {
+                    // Out of file descriptors, most likely: wait a little.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(REQUEST_TIMEOUT) => {
+            tracing::warn!("open connections did not finish in {REQUEST_TIMEOUT:?}; closing them");
+        }
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use corslab::Origin;
-use corslab_server::{Config, app};
+use corslab_server::{Config, app, serve};
 
 /// CORS Lab's companion server.
 #[derive(Debug, Parser)]
@@ -51,7 +51,7 @@ async fn main() -> ExitCode {
     };
     let allowed: Vec<String> = config.allowed_origins.iter().map(ToString::to_string).collect();
     tracing::info!("listening on http://{addr} (allowed origins: {})", allowed.join(", "));
-    let served = axum::serve(listener, app(config)).with_graceful_shutdown(shutdown_signal()).await;
+    let served = serve(listener, app(config), shutdown_signal()).await;
     match served {
         Ok(()) => {
             tracing::info!("shut down");

@@ -95,10 +95,10 @@ async fn allow_list(
         .get(ORIGIN)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| Origin::parse(v).ok());
-    if let Some(origin) = request_origin.filter(|o| list.contains(o)) {
-        if let Ok(value) = HeaderValue::try_from(origin.to_string()) {
-            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value);
-        }
+    if let Some(origin) = request_origin.filter(|o| list.contains(o))
+        && let Ok(value) = HeaderValue::try_from(origin.to_string())
+    {
+        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value);
     }
     Ok((headers, body).into_response())
 }

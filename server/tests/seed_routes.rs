@@ -1,6 +1,9 @@
 //! The seed article's routes, driven through `app()` without a socket, and
 //! once over a real socket.
 
+// Tests may unwrap and panic: a failure is the point.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use corslab::Origin;
@@ -139,9 +142,7 @@ async fn other_methods_are_refused() {
 async fn serves_over_a_real_socket() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app(Config::default())).await.unwrap();
-    });
+    let server = tokio::spawn(corslab_server::serve(listener, app(Config::default()), std::future::pending()));
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     stream

@@ -13,9 +13,13 @@ use std::process::ExitCode;
 use corslab::Browser;
 use corslab::scenario::{ScenarioFile, predict_file};
 
+mod e2e;
 mod explain;
+mod verify;
 
-const USAGE: &str = "usage: corslab predict FILE [--browser chrome|firefox|spec] [--explain]";
+const USAGE: &str = "usage: corslab predict FILE [--browser chrome|firefox|spec] [--explain]
+       corslab verify [FILE...] [--record OUT] [--chromium PATH] [--server-port N] [--page-port N] [--timeout SECONDS]
+       corslab e2e --page URL [--static-page URL] [--screenshot PNG] [--chromium PATH]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +36,8 @@ fn run(args: &[String]) -> Result<(), String> {
     let Some((command, rest)) = args.split_first() else { return Err(USAGE.to_owned()) };
     match command.as_str() {
         "predict" => predict(rest),
+        "verify" => verify_command(rest),
+        "e2e" => e2e_command(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -67,6 +73,69 @@ fn predict(args: &[String]) -> Result<(), String> {
         serde_json::to_string_pretty(&predictions).map_err(|e| e.to_string())? + "\n"
     };
     write_stdout(&text)
+}
+
+fn e2e_command(args: &[String]) -> Result<(), String> {
+    let mut options = e2e::Options {
+        page: String::new(),
+        static_page: None,
+        chromium: "/usr/bin/chromium".into(),
+        screenshot: None,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().cloned().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--page" => options.page = value()?,
+            "--static-page" => options.static_page = Some(value()?),
+            "--screenshot" => options.screenshot = Some(value()?.into()),
+            "--chromium" => options.chromium = value()?.into(),
+            other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
+        }
+    }
+    if options.page.is_empty() {
+        return Err(format!("--page is required\n{USAGE}"));
+    }
+    e2e::e2e(&options)
+}
+
+fn verify_command(args: &[String]) -> Result<(), String> {
+    let mut options = verify::Options::default();
+    let mut args = args.iter();
+    let number = |flag: &str, value: Option<&String>| -> Result<u64, String> {
+        let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
+        value.parse().map_err(|_| format!("{flag}: {value:?} is not a number"))
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--record" => options.record = Some(args.next().ok_or("--record needs a file")?.into()),
+            "--chromium" => options.chromium = args.next().ok_or("--chromium needs a path")?.into(),
+            "--server-port" => {
+                options.server_port = u16::try_from(number(arg, args.next())?).map_err(|_| "--server-port: not a port")?;
+            }
+            "--page-port" => {
+                options.page_port = u16::try_from(number(arg, args.next())?).map_err(|_| "--page-port: not a port")?;
+            }
+            "--timeout" => options.timeout = std::time::Duration::from_secs(number(arg, args.next())?.max(1)),
+            flag if flag.starts_with('-') => return Err(format!("unknown flag {flag:?}\n{USAGE}")),
+            file => options.files.push(file.into()),
+        }
+    }
+    if options.files.is_empty() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/testdata/scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        options.files = files;
+    }
+    if options.server_port == options.page_port {
+        return Err("the page and the server need different ports".to_owned());
+    }
+    if verify::verify(&options)? { Ok(()) } else { Err("some scenarios disagree".to_owned()) }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

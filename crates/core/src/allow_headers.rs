@@ -2,19 +2,21 @@
 //!
 //! <https://fetch.spec.whatwg.org/#http-access-control-allow-headers>
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::header::{HeaderList, HeaderName};
 use crate::profile::{AuthorizationUnderWildcard, Profile};
 use crate::safelist::is_cors_non_wildcard_request_header_name;
-use crate::token::parse_token_list;
+use crate::token::{is_token, split_list};
 
 const NAME: &str = "access-control-allow-headers";
 
 /// The header names a preflight response lists, lower-cased (names match
-/// case-insensitively).
+/// case-insensitively); borrowed from the response when already lower-case.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct AllowHeaders(pub Vec<String>);
+pub struct AllowHeaders<'a>(pub Vec<Cow<'a, str>>);
 
 /// Parses `Access-Control-Allow-Headers` (every line, as one list):
 /// `Ok(None)` when absent.
@@ -22,16 +24,23 @@ pub struct AllowHeaders(pub Vec<String>);
 /// # Errors
 ///
 /// The first element that is not a header-name token.
-pub fn parse_allow_headers(headers: &HeaderList) -> Result<Option<AllowHeaders>, String> {
-    if !headers.contains(NAME) {
-        return Ok(None);
-    }
+pub fn parse_allow_headers(headers: &HeaderList) -> Result<Option<AllowHeaders<'_>>, String> {
     let mut names = Vec::new();
+    let mut present = false;
     for line in headers.values(NAME) {
-        let tokens = parse_token_list(line).map_err(str::to_owned)?;
-        names.extend(tokens.into_iter().map(str::to_ascii_lowercase));
+        present = true;
+        for token in split_list(line) {
+            if !is_token(token) {
+                return Err(token.to_owned());
+            }
+            names.push(if token.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(token.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(token)
+            });
+        }
     }
-    Ok(Some(AllowHeaders(names)))
+    Ok(present.then_some(AllowHeaders(names)))
 }
 
 /// The verdict on the request's unsafe headers.
@@ -50,7 +59,7 @@ pub enum HeadersMatch {
     NotAllowed(HeaderName),
 }
 
-impl AllowHeaders {
+impl AllowHeaders<'_> {
     /// Whether the list names `name` (lower-case).
     pub fn lists(&self, name: &str) -> bool {
         self.0.iter().any(|n| n == name)

@@ -6,14 +6,14 @@ use serde::Serialize;
 
 use crate::header::HeaderList;
 use crate::method::{Method, is_cors_safelisted_method};
-use crate::token::parse_token_list;
+use crate::token::{is_token, split_list};
 
 const NAME: &str = "access-control-allow-methods";
 
 /// The methods a preflight response lists, case kept (methods match
-/// case-sensitively).
+/// case-sensitively), borrowed from the response.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct AllowMethods(pub Vec<String>);
+pub struct AllowMethods<'a>(pub Vec<&'a str>);
 
 /// Parses `Access-Control-Allow-Methods` (every line, as one list):
 /// `Ok(None)` when absent.
@@ -21,16 +21,19 @@ pub struct AllowMethods(pub Vec<String>);
 /// # Errors
 ///
 /// The first element that is not a method token.
-pub fn parse_allow_methods(headers: &HeaderList) -> Result<Option<AllowMethods>, String> {
-    if !headers.contains(NAME) {
-        return Ok(None);
-    }
+pub fn parse_allow_methods(headers: &HeaderList) -> Result<Option<AllowMethods<'_>>, String> {
     let mut methods = Vec::new();
+    let mut present = false;
     for line in headers.values(NAME) {
-        let tokens = parse_token_list(line).map_err(str::to_owned)?;
-        methods.extend(tokens.into_iter().map(str::to_owned));
+        present = true;
+        for token in split_list(line) {
+            if !is_token(token) {
+                return Err(token.to_owned());
+            }
+            methods.push(token);
+        }
     }
-    Ok(Some(AllowMethods(methods)))
+    Ok(present.then_some(AllowMethods(methods)))
 }
 
 /// How a method got through (or not).
@@ -47,18 +50,18 @@ pub enum MethodMatch {
     NotAllowed,
 }
 
-impl AllowMethods {
+impl AllowMethods<'_> {
     /// Whether `method` is allowed for a request with (`credentials`) or
     /// without credentials: listed (case-sensitively), safelisted, or under
     /// `*` when the request has no credentials.
     ///
     /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0> (the method step)
     pub fn allows(&self, method: &Method, credentials: bool) -> MethodMatch {
-        if self.0.iter().any(|m| m == method.as_str()) {
+        if self.0.iter().any(|m| *m == method.as_str()) {
             MethodMatch::Listed
         } else if is_cors_safelisted_method(method.as_str()) {
             MethodMatch::Safelisted
-        } else if !credentials && self.0.iter().any(|m| m == "*") {
+        } else if !credentials && self.has_wildcard() {
             MethodMatch::Wildcard
         } else {
             MethodMatch::NotAllowed
@@ -67,6 +70,6 @@ impl AllowMethods {
 
     /// Whether the list holds `*`.
     pub fn has_wildcard(&self) -> bool {
-        self.0.iter().any(|m| m == "*")
+        self.0.iter().any(|m| *m == "*")
     }
 }

@@ -10,9 +10,9 @@ use crate::method::{Method, is_cors_safelisted_method};
 use crate::profile::{CacheModel, Profile};
 use crate::safelist::is_cors_non_wildcard_request_header_name;
 
-/// The most entries the cache keeps; the oldest go first. (Chromium keeps
-/// 1024, Firefox 100; a simulation rarely holds more than a few.)
-pub const MAX_ENTRIES: usize = 1024;
+/// Chromium never caches the preflight of a URL this long or longer
+/// (`kMaxKeyLength` in services/network/cors/preflight_cache.cc).
+pub const CHROMIUM_MAX_URL_LEN: usize = 1024;
 
 /// A token (method or header name) and when it stops being usable.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -74,18 +74,24 @@ pub enum CacheLookup {
 #[derive(Clone, Debug, Serialize)]
 pub struct PreflightCache {
     model: CacheModel,
+    capacity: usize,
     entries: Vec<CacheEntry>,
 }
 
 impl PreflightCache {
     /// An empty cache that behaves as `profile`'s browser.
     pub fn new(profile: &Profile) -> PreflightCache {
-        PreflightCache { model: profile.cache_model, entries: Vec::new() }
+        PreflightCache { model: profile.cache_model, capacity: profile.cache_capacity.max(1), entries: Vec::new() }
     }
 
-    /// The entries, expired ones included.
+    /// The entries, expired ones included, least recently used first.
     pub fn entries(&self) -> &[CacheEntry] {
         &self.entries
+    }
+
+    /// The entries for one origin and URL.
+    pub fn entries_for(&self, origin: &str, url: &str) -> Vec<CacheEntry> {
+        self.entries.iter().filter(|e| e.origin == origin && e.url == url).cloned().collect()
     }
 
     /// Drops every expired entry.
@@ -138,13 +144,20 @@ impl PreflightCache {
                 }
                 return result;
             }
-            // Keyed by credentials; GET and POST always pass; tokens literal.
+            // Keyed by credentials; GET and POST always pass; tokens literal;
+            // a hit makes the entry the most recently used.
             CacheModel::FirefoxTokens => {
-                let Some(entry) = self.entries.iter().find(|e| same_target(e) && e.credentials == credentials) else {
+                let Some(index) = self.entries.iter().position(|e| same_target(e) && e.credentials == credentials) else {
                     return CacheLookup::NoEntry;
                 };
+                let entry = &self.entries[index];
                 let method_ok = matches!(method, "GET" | "POST") || entry.live_methods(now_ms).any(|m| m == method);
                 let missing = unsafe_headers.iter().find(|h| !entry.live_headers(now_ms).any(|n| n == h.as_str()));
+                if method_ok && missing.is_none() {
+                    let entry = self.entries.remove(index);
+                    self.entries.push(entry);
+                    return CacheLookup::Hit;
+                }
                 (method_ok, missing)
             }
             // The standard: entries match when credentialed or the request
@@ -177,6 +190,7 @@ impl PreflightCache {
 
     /// Stores what a successful preflight allowed, for `max_age_s` seconds.
     #[allow(clippy::too_many_arguments)]
+    /// Methods keep their case; header names are stored lower-case.
     pub fn store(
         &mut self,
         origin: &str,
@@ -188,19 +202,24 @@ impl PreflightCache {
         now_ms: u64,
     ) {
         let expires_ms = now_ms.saturating_add(max_age_s.saturating_mul(1000));
+        let methods = methods.to_vec();
+        let headers: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
         let tokens = |list: &[String]| -> Vec<CachedToken> {
             list.iter().map(|t| CachedToken { token: t.clone(), expires_ms }).collect()
         };
         match self.model {
             CacheModel::ChromiumPerUrl => {
+                if url.len() >= CHROMIUM_MAX_URL_LEN {
+                    return;
+                }
                 // The new result replaces the whole entry (even with max-age 0).
                 self.entries.retain(|e| !(e.origin == origin && e.url == url));
-                self.push(CacheEntry {
+                self.push(now_ms, CacheEntry {
                     origin: origin.to_owned(),
                     url: url.to_owned(),
                     credentials,
-                    methods: tokens(methods),
-                    headers: tokens(headers),
+                    methods: tokens(&methods),
+                    headers: tokens(&headers),
                 });
             }
             CacheModel::FirefoxTokens | CacheModel::SpecEntries => {
@@ -215,7 +234,7 @@ impl PreflightCache {
                 {
                     Some(index) => index,
                     None => {
-                        self.push(CacheEntry {
+                        self.push(now_ms, CacheEntry {
                             origin: origin.to_owned(),
                             url: url.to_owned(),
                             credentials,
@@ -226,8 +245,8 @@ impl PreflightCache {
                     }
                 };
                 let entry = &mut self.entries[index];
-                merge(&mut entry.methods, methods, expires_ms);
-                merge(&mut entry.headers, headers, expires_ms);
+                merge(&mut entry.methods, &methods, expires_ms);
+                merge(&mut entry.headers, &headers, expires_ms);
             }
         }
     }
@@ -238,8 +257,14 @@ impl PreflightCache {
         self.entries.retain(|e| !(e.origin == origin && e.url == url));
     }
 
-    fn push(&mut self, entry: CacheEntry) {
-        if self.entries.len() >= MAX_ENTRIES {
+    /// Adds an entry; when full, expired entries go first, then the least
+    /// recently used. (Chromium evicts 10 entries from a random place; a
+    /// simulation wants the same answer every time, so it evicts the oldest.)
+    fn push(&mut self, now_ms: u64, entry: CacheEntry) {
+        if self.entries.len() >= self.capacity {
+            self.purge_expired(now_ms);
+        }
+        while self.entries.len() >= self.capacity {
             self.entries.remove(0);
         }
         self.entries.push(entry);

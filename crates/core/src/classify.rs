@@ -71,7 +71,8 @@ impl Classification {
 pub fn classify(request: &FetchRequest, profile: &Profile, trace: &mut impl Tracer) -> Classification {
     let method_unsafe = !request.method.is_cors_safelisted();
     trace.record(|| {
-        let verdict = if method_unsafe { Verdict::Fail } else { Verdict::Pass };
+        // Not safelisted is no failure: it means "ask first" (a preflight).
+        let verdict = if method_unsafe { Verdict::Info } else { Verdict::Pass };
         Step::new("classify.method", "The method is CORS-safelisted", verdict, spec::SAFELISTED_METHOD)
             .compare("method", request.method.as_str())
             .compare("safelisted methods", "GET, HEAD, POST")
@@ -95,7 +96,7 @@ pub fn classify(request: &FetchRequest, profile: &Profile, trace: &mut impl Trac
         reasons.push(PreflightReason::Header { name: name.clone(), why });
     }
     trace.record(|| {
-        let verdict = if headers.names.is_empty() { Verdict::Pass } else { Verdict::Fail };
+        let verdict = if headers.names.is_empty() { Verdict::Pass } else { Verdict::Info };
         let detail = if headers.verdicts.is_empty() {
             "the request sets no headers the safelist has to judge".to_owned()
         } else {

@@ -14,13 +14,15 @@ use crate::expose_headers::visible_headers;
 use crate::failure::{Failure, Stage, Warning};
 use crate::origin::{Origin, OriginComparison};
 use crate::preflight::{PreflightRequest, evaluate_preflight};
-use crate::profile::{AuthorizationUnderWildcard, Browser, Profile};
+use crate::profile::{AuthorizationUnderWildcard, Browser, ClearCache, Profile};
 use crate::request::{FetchCall, FetchRequest, FetchTypeError, RequestMode};
 use crate::response::{ServerResponse, Tainting};
 use crate::trace::{FailureReport, NoTrace, Step, Tracer, Verdict, spec};
 
 /// How the server answers: the engine asks, the caller decides (a scenario's
-/// scripted responses, or a server policy).
+/// scripted responses, or a server policy). The engine takes it as a trait
+/// object: one copy of the decision code whatever answers (the page ships
+/// as wasm, where every monomorphized copy costs bytes).
 pub trait Server {
     /// The answer to a preflight.
     fn preflight(&self, preflight: &PreflightRequest) -> Cow<'_, ServerResponse>;
@@ -103,7 +105,7 @@ pub struct Decision {
     pub warnings: Vec<Warning>,
     /// Why the outcome is unknown.
     pub unknown_reason: Option<String>,
-    /// The preflight cache after the request.
+    /// The preflight cache's entries for this origin and URL after the request.
     pub cache: Vec<CacheEntry>,
 }
 
@@ -159,7 +161,7 @@ pub struct Context<'a> {
 
 /// Decides `call` from a page at `page` against `server`, under `browser`,
 /// without a trace (the fast path).
-pub fn decide(call: &FetchCall, page: &Origin, server: &impl Server, browser: Browser, context: Context<'_>) -> Decision {
+pub fn decide(call: &FetchCall, page: &Origin, server: &dyn Server, browser: Browser, context: Context<'_>) -> Decision {
     decide_with(call, page, server, browser.profile(), context, &mut NoTrace)
 }
 
@@ -167,7 +169,7 @@ pub fn decide(call: &FetchCall, page: &Origin, server: &impl Server, browser: Br
 pub fn decide_traced(
     call: &FetchCall,
     page: &Origin,
-    server: &impl Server,
+    server: &dyn Server,
     browser: Browser,
     context: Context<'_>,
 ) -> (Decision, Vec<Step>) {
@@ -180,7 +182,7 @@ pub fn decide_traced(
 pub fn decide_with(
     call: &FetchCall,
     page: &Origin,
-    server: &impl Server,
+    server: &dyn Server,
     profile: &Profile,
     context: Context<'_>,
     trace: &mut impl Tracer,
@@ -199,8 +201,8 @@ pub fn decide_with(
     };
     decision.url = request.url_str().to_owned();
     run(&mut decision, &request, server, profile, cache, now_ms, trace);
+    decision.cache = cache.entries_for(&request.origin_serialized, request.url_str());
     decision.request = Some(request);
-    decision.cache = cache.entries().to_vec();
     decision
 }
 
@@ -208,7 +210,7 @@ pub fn decide_with(
 fn run(
     decision: &mut Decision,
     request: &FetchRequest,
-    server: &impl Server,
+    server: &dyn Server,
     profile: &Profile,
     cache: &mut PreflightCache,
     now_ms: u64,
@@ -266,9 +268,10 @@ fn run(
     });
 
     // 4. The preflight, for a CORS request that needs one.
+    let mut preflight_path = false;
     if tainting == Tainting::Cors {
         let classification = classify(request, profile, trace);
-        decision.preflight.reasons = classification.reasons.clone();
+        preflight_path = classification.needs_preflight();
         if classification.needs_preflight() {
             let preflight = PreflightRequest::new(request, &classification.headers.names);
             let origin = request.origin_serialized.as_str();
@@ -311,21 +314,24 @@ fn run(
                         {
                             decision.warnings.push(Warning::AuthorizationCoveredByWildcard);
                         }
+                        let methods: Vec<String> = grant.methods.0.iter().map(|m| (*m).to_owned()).collect();
+                        let headers: Vec<String> = grant.headers.0.iter().map(|h| h.to_string()).collect();
                         cache.store(
                             origin,
                             request.url_str(),
                             credentials,
-                            &grant.methods.0,
-                            &grant.headers.0,
+                            &methods,
+                            &headers,
                             grant.max_age.seconds,
                             now_ms,
                         );
                     }
                     Err(failure) => {
-                        if profile.clear_cache_on_failure {
+                        if profile.clear_cache_on_failure != ClearCache::Never {
                             cache.clear(origin, request.url_str());
                         }
                         fail(decision, request, failure, trace);
+                        decision.preflight.reasons = classification.reasons;
                         return;
                     }
                 }
@@ -336,6 +342,7 @@ fn run(
                     .detail("a simple request: safelisted method and headers go without a preflight")
             });
         }
+        decision.preflight.reasons = classification.reasons;
     }
 
     // 5. The request itself, and its response.
@@ -343,7 +350,7 @@ fn run(
     if let Some(location) = response.redirect_location() {
         if tainting == Tainting::Cors {
             if let Err(failure) = cors_check(request, &response, Stage::Actual, trace) {
-                fail_and_clear(decision, request, failure, profile, cache, trace);
+                fail_and_clear(decision, request, failure, profile, preflight_path, cache, trace);
                 return;
             }
         }
@@ -359,7 +366,7 @@ fn run(
     }
     if tainting == Tainting::Cors {
         if let Err(failure) = cors_check(request, &response, Stage::Actual, trace) {
-            fail_and_clear(decision, request, failure, profile, cache, trace);
+            fail_and_clear(decision, request, failure, profile, preflight_path, cache, trace);
             return;
         }
     }
@@ -388,15 +395,23 @@ fn run(
     });
 }
 
+/// Fails on the actual response, clearing the URL's cache entries when the
+/// profile does for this kind of request.
 fn fail_and_clear(
     decision: &mut Decision,
     request: &FetchRequest,
     failure: Failure,
     profile: &Profile,
+    preflight_path: bool,
     cache: &mut PreflightCache,
     trace: &mut impl Tracer,
 ) {
-    if profile.clear_cache_on_failure {
+    let clear = match profile.clear_cache_on_failure {
+        ClearCache::Never => false,
+        ClearCache::PreflightedRequests => preflight_path,
+        ClearCache::AnyRequest => true,
+    };
+    if clear {
         cache.clear(&request.origin_serialized, request.url_str());
     }
     fail(decision, request, failure, trace);

@@ -7,34 +7,36 @@ use crate::forbidden::is_forbidden_response_header_name;
 use crate::header::HeaderList;
 use crate::response::Tainting;
 use crate::safelist::is_cors_safelisted_response_header_name;
-use crate::token::parse_token_list;
+use crate::token::{is_token, split_list};
 
 const NAME: &str = "access-control-expose-headers";
 
 /// What `Access-Control-Expose-Headers` exposes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Exposed {
+pub enum Exposed<'a> {
     /// Nothing beyond the safelist (absent, or not a valid list).
     Nothing,
-    /// These names (lower-case).
-    Names(Vec<String>),
+    /// These names (any case), borrowed from the response.
+    Names(Vec<&'a str>),
     /// Every header (`*` without credentials).
     All,
 }
 
 /// Reads `Access-Control-Expose-Headers` for a request with or without
 /// credentials. An invalid list exposes nothing (both browsers discard it).
-pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed {
+pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed<'_> {
     let mut names = Vec::new();
     for line in headers.values(NAME) {
-        match parse_token_list(line) {
-            Ok(tokens) => names.extend(tokens.into_iter().map(str::to_ascii_lowercase)),
-            Err(_) => return Exposed::Nothing,
+        for token in split_list(line) {
+            if !is_token(token) {
+                return Exposed::Nothing;
+            }
+            names.push(token);
         }
     }
     if names.is_empty() {
         Exposed::Nothing
-    } else if !credentials && names.iter().any(|n| n == "*") {
+    } else if !credentials && names.contains(&"*") {
         Exposed::All
     } else {
         Exposed::Names(names)
@@ -61,26 +63,31 @@ pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed {
 /// );
 /// ```
 pub fn visible_headers(headers: &HeaderList, tainting: Tainting, credentials: bool) -> Vec<String> {
+    visible_header_names(headers, tainting, credentials).into_iter().map(str::to_owned).collect()
+}
+
+/// [`visible_headers`], borrowing the names from the response (no
+/// allocation per name: the path a server takes).
+pub fn visible_header_names(headers: &HeaderList, tainting: Tainting, credentials: bool) -> Vec<&str> {
     let exposed = match tainting {
         Tainting::Opaque => return Vec::new(),
         Tainting::Basic => Exposed::All,
         Tainting::Cors => exposed(headers, credentials),
     };
-    let mut names: Vec<String> = headers
-        .names()
-        .into_iter()
-        .map(|n| n.as_str())
+    let mut names: Vec<&str> = headers
+        .iter()
+        .map(|(n, _)| n.as_str())
         .filter(|name| !is_forbidden_response_header_name(name))
         .filter(|name| {
             is_cors_safelisted_response_header_name(name)
                 || match &exposed {
                     Exposed::Nothing => false,
                     Exposed::All => true,
-                    Exposed::Names(list) => list.iter().any(|n| n == name),
+                    Exposed::Names(list) => list.iter().any(|n| n.eq_ignore_ascii_case(name)),
                 }
         })
-        .map(str::to_owned)
         .collect();
-    names.sort();
+    names.sort_unstable();
+    names.dedup();
     names
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::header::HeaderName;
 use crate::method::is_forbidden_method;
 use crate::profile::{Profile, UserAgentHeader};
-use crate::token::split_list;
+use crate::token::get_decode_split;
 
 /// Why `fetch()` silently drops a request header.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -28,6 +28,8 @@ pub enum ForbiddenRequestHeader {
     },
     /// `User-Agent`, which Chromium still drops though the standard allows it.
     UserAgent,
+    /// Another name only this browser forbids.
+    BrowserSpecific,
 }
 
 /// The names of the [forbidden request-header](https://fetch.spec.whatwg.org/#forbidden-request-header)
@@ -85,12 +87,15 @@ pub fn forbidden_request_header(
         }
     }
     if matches!(name, "x-http-method" | "x-http-method-override" | "x-method-override") {
-        if let Some(method) = split_list(value).find(|m| is_forbidden_method(m)) {
-            return Some(ForbiddenRequestHeader::MethodOverride { method: method.to_owned() });
+        if let Some(method) = get_decode_split(value).into_iter().find(|m| is_forbidden_method(m)) {
+            return Some(ForbiddenRequestHeader::MethodOverride { method });
         }
     }
     if name == "user-agent" && profile.user_agent == UserAgentHeader::Dropped {
         return Some(ForbiddenRequestHeader::UserAgent);
+    }
+    if profile.extra_forbidden_request_headers.contains(&name) {
+        return Some(ForbiddenRequestHeader::BrowserSpecific);
     }
     None
 }

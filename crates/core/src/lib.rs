@@ -35,6 +35,7 @@
 
 pub mod allow_headers;
 pub mod allow_methods;
+pub mod article;
 pub mod cache;
 pub mod chromium;
 pub mod classify;
@@ -49,13 +50,16 @@ pub mod max_age;
 pub mod method;
 pub mod mime;
 pub mod origin;
+pub mod policy;
 pub mod preflight;
 pub mod profile;
 pub mod range;
+pub mod replay;
 pub mod request;
 pub mod response;
 pub mod safelist;
 pub mod scenario;
+pub mod simplify;
 pub mod token;
 pub mod trace;
 

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::token::{is_http_whitespace, is_tchar};
+use crate::token::{collect_http_quoted_string, is_http_whitespace, is_tchar};
 
 /// A parsed MIME type: lower-case type and subtype, and parameters in order
 /// (the first of duplicate names wins).
@@ -100,7 +100,7 @@ pub fn parse_mime_type(input: &str) -> Option<MimeType> {
         }
         let value;
         if value_start.starts_with('"') {
-            let (extracted, after) = collect_http_quoted_string(value_start);
+            let (extracted, after) = collect_http_quoted_string(value_start, true);
             value = extracted;
             rest = match after.find(';') {
                 Some(i) => &after[i..],
@@ -124,28 +124,6 @@ pub fn parse_mime_type(input: &str) -> Option<MimeType> {
         }
     }
     Some(mime)
-}
-
-/// [Collects an HTTP quoted string](https://fetch.spec.whatwg.org/#collect-an-http-quoted-string)
-/// with the extract-value flag: `input` starts with `"`. Returns the value
-/// and what follows the closing quote.
-fn collect_http_quoted_string(input: &str) -> (String, &str) {
-    let mut value = String::new();
-    let mut chars = input[1..].char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return (value, &input[1 + i + 1..]),
-            '\\' => match chars.next() {
-                Some((_, escaped)) => value.push(escaped),
-                None => {
-                    value.push('\\');
-                    return (value, "");
-                }
-            },
-            c => value.push(c),
-        }
-    }
-    (value, "")
 }
 
 impl fmt::Display for MimeType {

@@ -86,13 +86,13 @@ impl PreflightRequest {
     }
 }
 
-/// What a successful preflight grants.
+/// What a successful preflight grants (borrowing the response).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PreflightGrant {
+pub struct PreflightGrant<'a> {
     /// `Access-Control-Allow-Methods`, as listed.
-    pub methods: AllowMethods,
-    /// `Access-Control-Allow-Headers`, lower-cased.
-    pub headers: AllowHeaders,
+    pub methods: AllowMethods<'a>,
+    /// `Access-Control-Allow-Headers`, as listed.
+    pub headers: AllowHeaders<'a>,
     /// How long it may be cached.
     pub max_age: MaxAge,
     /// Whether `Authorization` got through only under `*`.
@@ -105,13 +105,13 @@ pub struct PreflightGrant {
 /// # Errors
 ///
 /// The first check that fails, in the profile's order.
-pub fn evaluate_preflight(
+pub fn evaluate_preflight<'r>(
     request: &FetchRequest,
     checked_headers: &[HeaderName],
-    response: &ServerResponse,
+    response: &'r ServerResponse,
     profile: &Profile,
     trace: &mut impl Tracer,
-) -> Result<PreflightGrant, Failure> {
+) -> Result<PreflightGrant<'r>, Failure> {
     // Chromium's network stack reports a redirect before anything else.
     if profile.preflight_redirect == PreflightRedirect::BeforeCorsCheck {
         check_redirect(response, trace)?;
@@ -187,7 +187,7 @@ fn check_redirect(response: &ServerResponse, trace: &mut impl Tracer) -> Result<
     Ok(())
 }
 
-fn parse_methods(response: &ServerResponse, trace: &mut impl Tracer) -> Result<AllowMethods, Failure> {
+fn parse_methods<'r>(response: &'r ServerResponse, trace: &mut impl Tracer) -> Result<AllowMethods<'r>, Failure> {
     let raw = || response.headers.get("access-control-allow-methods").unwrap_or_else(|| "(absent)".to_owned());
     match parse_allow_methods(&response.headers) {
         Ok(methods) => Ok(methods.unwrap_or_default()),
@@ -203,7 +203,7 @@ fn parse_methods(response: &ServerResponse, trace: &mut impl Tracer) -> Result<A
     }
 }
 
-fn parse_headers(response: &ServerResponse, trace: &mut impl Tracer) -> Result<AllowHeaders, Failure> {
+fn parse_headers<'r>(response: &'r ServerResponse, trace: &mut impl Tracer) -> Result<AllowHeaders<'r>, Failure> {
     let raw = || response.headers.get("access-control-allow-headers").unwrap_or_else(|| "(absent)".to_owned());
     match parse_allow_headers(&response.headers) {
         Ok(headers) => Ok(headers.unwrap_or_default()),
@@ -221,7 +221,7 @@ fn parse_headers(response: &ServerResponse, trace: &mut impl Tracer) -> Result<A
 
 fn check_method(
     request: &FetchRequest,
-    methods: &AllowMethods,
+    methods: &AllowMethods<'_>,
     credentials: bool,
     trace: &mut impl Tracer,
 ) -> Result<(), Failure> {
@@ -260,7 +260,7 @@ fn check_method(
 
 fn check_headers(
     checked_headers: &[HeaderName],
-    headers: &AllowHeaders,
+    headers: &AllowHeaders<'_>,
     credentials: bool,
     profile: &Profile,
     trace: &mut impl Tracer,

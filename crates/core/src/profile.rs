@@ -179,6 +179,20 @@ pub enum CacheModel {
     FirefoxTokens,
 }
 
+/// Which failures [clear the cache entries](https://fetch.spec.whatwg.org/#concept-cache-clear)
+/// of a URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClearCache {
+    /// None (Chromium keeps its entries until they expire or fall short).
+    Never,
+    /// Failures of requests that took the preflight path (the standard: main
+    /// fetch clears on its CORS-with-preflight branch only).
+    PreflightedRequests,
+    /// Every CORS failure, preflight or actual response (Firefox).
+    AnyRequest,
+}
+
 /// Every place a browser departs from another, as data.
 #[derive(Clone, Debug, Serialize)]
 pub struct Profile {
@@ -188,8 +202,11 @@ pub struct Profile {
     pub name: &'static str,
     /// A page-set `User-Agent`.
     pub user_agent: UserAgentHeader,
-    /// Whether the client hints `DPR`, `Save-Data`, `Device-Memory`,
-    /// `Viewport-Width` and `Width` are safelisted when their values are valid.
+    /// Names this browser forbids beyond the standard's list.
+    pub extra_forbidden_request_headers: &'static [&'static str],
+    /// Whether Chromium's extra safelisted request headers are: the client
+    /// hints (`DPR`, `Save-Data`, `Device-Memory`, `Viewport-Width`, `Width`,
+    /// `RTT`, `Downlink`, `ECT`) when their values are valid, and `Intervention`.
     pub client_hints_safelisted: bool,
     /// What the 128-byte limit measures for repeated request headers.
     pub repeated_request_headers: RepeatedRequestHeaders,
@@ -213,9 +230,11 @@ pub struct Profile {
     pub max_age_cap: Option<u64>,
     /// How the preflight cache works.
     pub cache_model: CacheModel,
-    /// Whether a failed CORS request clears the preflight cache entries of its
-    /// URL (the standard's "clear cache entries"; Firefox does, Chromium not).
-    pub clear_cache_on_failure: bool,
+    /// Which failed CORS requests clear the preflight cache entries of their
+    /// URL.
+    pub clear_cache_on_failure: ClearCache,
+    /// The most entries the preflight cache holds (Chromium 1024, Firefox 100).
+    pub cache_capacity: usize,
 }
 
 /// Chromium 156, as recorded.
@@ -223,6 +242,7 @@ pub static CHROME: Profile = Profile {
     browser: Browser::Chrome,
     name: "Chromium 156",
     user_agent: UserAgentHeader::Dropped,
+    extra_forbidden_request_headers: &["access-control-request-private-network"],
     client_hints_safelisted: true,
     repeated_request_headers: RepeatedRequestHeaders::Combined,
     safelist_total_limit: Some(1024),
@@ -234,7 +254,8 @@ pub static CHROME: Profile = Profile {
     max_age_default: 5,
     max_age_cap: Some(7200),
     cache_model: CacheModel::ChromiumPerUrl,
-    clear_cache_on_failure: false,
+    clear_cache_on_failure: ClearCache::Never,
+    cache_capacity: 1024,
 };
 
 /// Firefox 153 ESR, as recorded.
@@ -242,6 +263,7 @@ pub static FIREFOX: Profile = Profile {
     browser: Browser::Firefox,
     name: "Firefox 153",
     user_agent: UserAgentHeader::Unsafe,
+    extra_forbidden_request_headers: &[],
     client_hints_safelisted: false,
     repeated_request_headers: RepeatedRequestHeaders::Separate,
     safelist_total_limit: None,
@@ -253,7 +275,8 @@ pub static FIREFOX: Profile = Profile {
     max_age_default: 5,
     max_age_cap: Some(86_400),
     cache_model: CacheModel::FirefoxTokens,
-    clear_cache_on_failure: true,
+    clear_cache_on_failure: ClearCache::AnyRequest,
+    cache_capacity: 100,
 };
 
 /// The Fetch standard.
@@ -261,6 +284,7 @@ pub static SPEC: Profile = Profile {
     browser: Browser::Spec,
     name: "Fetch standard",
     user_agent: UserAgentHeader::Unsafe,
+    extra_forbidden_request_headers: &[],
     client_hints_safelisted: false,
     repeated_request_headers: RepeatedRequestHeaders::Separate,
     safelist_total_limit: Some(1024),
@@ -272,5 +296,6 @@ pub static SPEC: Profile = Profile {
     max_age_default: 5,
     max_age_cap: None,
     cache_model: CacheModel::SpecEntries,
-    clear_cache_on_failure: true,
+    clear_cache_on_failure: ClearCache::PreflightedRequests,
+    cache_capacity: 1024,
 };

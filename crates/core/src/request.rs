@@ -285,6 +285,10 @@ impl FetchRequest {
                                 spec::FORBIDDEN_REQUEST_HEADER,
                                 format!("it names the forbidden method {method}: dropped silently"),
                             ),
+                            DropReason::Forbidden(ForbiddenRequestHeader::BrowserSpecific) => (
+                                spec::FORBIDDEN_REQUEST_HEADER,
+                                "this browser forbids it too (beyond the standard's list): dropped silently".to_owned(),
+                            ),
                             DropReason::Forbidden(ForbiddenRequestHeader::Listed) => (
                                 spec::FORBIDDEN_REQUEST_HEADER,
                                 "a forbidden request-header: the browser keeps control of it, fetch() drops it silently".to_owned(),

@@ -206,9 +206,14 @@ fn is_safelisted_essence(type_: &str, subtype: &str) -> bool {
     )
 }
 
-/// Chromium's safelisted client hints (services/network/public/cpp/cors/cors.cc).
+/// Chromium's extra safelisted request headers (`safe_names` in
+/// services/network/public/cpp/cors/cors.cc): client hints, and
+/// `Intervention`, which Chrome adds itself.
 fn is_client_hint(name: &str) -> bool {
-    matches!(name, "device-memory" | "dpr" | "width" | "viewport-width" | "rtt" | "downlink" | "ect" | "save-data")
+    matches!(
+        name,
+        "device-memory" | "dpr" | "width" | "viewport-width" | "rtt" | "downlink" | "ect" | "save-data" | "intervention"
+    )
 }
 
 /// Chromium's value rules for the client hints it safelists.
@@ -223,6 +228,7 @@ fn client_hint_value_ok(name: &str, value: &str) -> bool {
         "width" | "viewport-width" | "rtt" => digits(value),
         "ect" => matches!(value, "4g" | "3g" | "2g" | "slow-2g"),
         "save-data" => value.eq_ignore_ascii_case("on"),
+        "intervention" => true,
         _ => false,
     }
 }

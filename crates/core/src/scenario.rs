@@ -408,17 +408,30 @@ impl Run {
 /// Runs a prepared scenario under `browser`, its requests 10 ms apart on a
 /// fresh cache; `traced` keeps every step.
 pub fn run(prepared: &Prepared, browser: Browser, traced: bool) -> Run {
+    run_against(&prepared.call, &prepared.page, &prepared.responder, prepared.repeat, browser, traced)
+}
+
+/// Runs `call` from a page at `page` against any [`Server`] (scripted
+/// answers, a policy), `repeat` times 10 ms apart on a fresh cache.
+pub fn run_against(
+    call: &FetchCall,
+    page: &Origin,
+    server: &dyn Server,
+    repeat: u32,
+    browser: Browser,
+    traced: bool,
+) -> Run {
     let mut cache = PreflightCache::new(browser.profile());
     let mut decisions = Vec::new();
     let mut steps = Vec::new();
-    for i in 0..u64::from(prepared.repeat) {
+    for i in 0..u64::from(repeat.clamp(1, MAX_REPEAT)) {
         let context = Context { cache: &mut cache, now_ms: i * 10 };
         if traced {
-            let (decision, trace) = decide_traced(&prepared.call, &prepared.page, &prepared.responder, browser, context);
+            let (decision, trace) = decide_traced(call, page, server, browser, context);
             decisions.push(decision);
             steps.push(trace);
         } else {
-            decisions.push(decide(&prepared.call, &prepared.page, &prepared.responder, browser, context));
+            decisions.push(decide(call, page, server, browser, context));
         }
     }
     Run { decisions, steps }

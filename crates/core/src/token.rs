@@ -3,13 +3,27 @@
 //!
 //! <https://fetch.spec.whatwg.org/#terminology-http>
 
+/// `TCHAR[b]`: whether byte `b` may appear in a token (a table: this runs
+/// for every byte of every method and header name a server sends).
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = matches!(c,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
+            | b'|' | b'~' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z');
+        b += 1;
+    }
+    table
+};
+
 /// Whether `b` is a `tchar`, a byte allowed in a token.
 ///
 /// <https://httpwg.org/specs/rfc9110.html#tokens>
+#[inline]
 pub fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
-        | b'|' | b'~' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z')
+    TCHAR[usize::from(b)]
 }
 
 /// Whether `s` is a non-empty token (a method, a header name).
@@ -67,7 +81,15 @@ pub fn isomorphic_len(s: &str) -> usize {
 ///
 /// <https://httpwg.org/specs/rfc9110.html#abnf.extension>
 pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
-    value.split(',').map(|item| item.trim_matches(is_http_tab_or_space)).filter(|item| !item.is_empty())
+    value.split(',').map(trim_tab_or_space).filter(|item| !item.is_empty())
+}
+
+/// Trims HTTP tabs and spaces, byte-wise.
+fn trim_tab_or_space(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\t')).map_or(start, |i| i + 1);
+    &s[start..end]
 }
 
 /// Parses a comma-separated list of tokens.
@@ -77,6 +99,67 @@ pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
 /// The first element that is not a token.
 pub fn parse_token_list(value: &str) -> Result<Vec<&str>, &str> {
     split_list(value).map(|item| if is_token(item) { Ok(item) } else { Err(item) }).collect()
+}
+
+/// [Collects an HTTP quoted string](https://fetch.spec.whatwg.org/#collect-an-http-quoted-string)
+/// from `input`, which starts with `"`. With `extract`, returns the unquoted,
+/// unescaped value; without, the quoted text as written. Also returns what
+/// follows the closing quote.
+pub fn collect_http_quoted_string(input: &str, extract: bool) -> (String, &str) {
+    let mut value = String::new();
+    let mut chars = input.char_indices().skip(1);
+    let mut end = input.len();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                end = i + 1;
+                break;
+            }
+            '\\' => match chars.next() {
+                Some((_, escaped)) => value.push(escaped),
+                None => {
+                    value.push('\\');
+                    break;
+                }
+            },
+            c => value.push(c),
+        }
+    }
+    let rest = &input[end..];
+    if extract { (value, rest) } else { (input[..end].to_owned(), rest) }
+}
+
+/// [Gets, decodes, and splits](https://fetch.spec.whatwg.org/#header-value-get-decode-and-split)
+/// a header value: commas separate values, except inside quoted strings.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(corslab::token::get_decode_split(r#"A, "1,2", 3"#), ["A", r#""1,2""#, "3"]);
+/// ```
+pub fn get_decode_split(value: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut temporary = String::new();
+    let mut rest = value;
+    loop {
+        let stop = rest.find(['"', ',']).unwrap_or(rest.len());
+        temporary.push_str(&rest[..stop]);
+        rest = &rest[stop..];
+        if rest.starts_with('"') {
+            let (quoted, after) = collect_http_quoted_string(rest, false);
+            temporary.push_str(&quoted);
+            rest = after;
+            if !rest.is_empty() {
+                continue;
+            }
+        }
+        values.push(temporary.trim_matches(is_http_tab_or_space).to_owned());
+        temporary.clear();
+        match rest.strip_prefix(',') {
+            Some(after) => rest = after,
+            None => return values,
+        }
+    }
 }
 
 #[cfg(test)]

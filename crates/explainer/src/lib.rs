@@ -6,9 +6,15 @@
 
 use wasm_bindgen::prelude::*;
 
+pub mod app;
+pub mod avoid;
 pub mod dom;
 pub mod net;
-pub mod seed;
+pub mod predict;
+pub mod reality;
+pub mod state;
+pub mod tour;
+pub mod view;
 
 /// The companion server's origin, fixed when the page is built
 /// (`CORSLAB_SERVER`, default `http://localhost:8080`, the seed article's).
@@ -24,7 +30,7 @@ pub fn start() -> Result<(), JsValue> {
     console_error_panic_hook::set_once();
     let document = dom::document()?;
     if let Some(root) = document.get_element_by_id("cors-lab") {
-        seed::mount(&root)?;
+        app::mount(&root)?;
     }
     Ok(())
 }

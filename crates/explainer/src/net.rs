@@ -23,6 +23,12 @@ pub enum FetchOutcome {
         /// The error's `name: message`.
         error: String,
     },
+    /// `fetch()` refused before any network activity (the `Request`
+    /// constructor threw).
+    Refused {
+        /// The error's `name: message`.
+        error: String,
+    },
 }
 
 impl FetchOutcome {
@@ -61,14 +67,18 @@ impl Default for FetchInit<'_> {
 
 /// Calls `fetch(url, init)` and reports what the page saw.
 pub async fn fetch(url: &str, init: &FetchInit<'_>) -> FetchOutcome {
-    match try_fetch(url, init).await {
+    let request = match build_request(url, init) {
+        Ok(request) => request,
+        Err(error) => return FetchOutcome::Refused { error: describe_error(&error) },
+    };
+    match try_fetch(&request).await {
         Ok(outcome) => outcome,
         Err(error) => FetchOutcome::Rejected { error: describe_error(&error) },
     }
 }
 
-async fn try_fetch(url: &str, init: &FetchInit<'_>) -> Result<FetchOutcome, JsValue> {
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+/// `new Request(url, init)`: where `fetch()` throws its TypeErrors.
+fn build_request(url: &str, init: &FetchInit<'_>) -> Result<web_sys::Request, JsValue> {
     let request_init = RequestInit::new();
     request_init.set_method(init.method);
     request_init.set_mode(init.mode);
@@ -81,8 +91,12 @@ async fn try_fetch(url: &str, init: &FetchInit<'_>) -> Result<FetchOutcome, JsVa
     if let Some(body) = init.body {
         request_init.set_body(&JsValue::from_str(body));
     }
-    let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &request_init)).await?.dyn_into()?;
+    web_sys::Request::new_with_str_and_init(url, &request_init)
+}
+
+async fn try_fetch(request: &web_sys::Request) -> Result<FetchOutcome, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(request)).await?.dyn_into()?;
     let mut visible_headers = Vec::new();
     if let Ok(Some(iterator)) = js_sys::try_iter(&response.headers()) {
         for entry in iterator {
@@ -109,8 +123,16 @@ async fn try_fetch(url: &str, init: &FetchInit<'_>) -> Result<FetchOutcome, JsVa
     Ok(FetchOutcome::Resolved { status, response_type, visible_headers, body })
 }
 
+/// Fetches `url` and returns its body as text, or `None` on any failure.
+pub async fn get_text(url: &str) -> Option<String> {
+    match fetch(url, &FetchInit::default()).await {
+        FetchOutcome::Resolved { status: 200, body, .. } => Some(body),
+        _ => None,
+    }
+}
+
 /// `TypeError: Failed to fetch`, or whatever the value says of itself.
-fn describe_error(error: &JsValue) -> String {
+pub fn describe_error(error: &JsValue) -> String {
     match error.dyn_ref::<js_sys::Error>() {
         Some(e) => format!("{}: {}", String::from(e.name()), String::from(e.message())),
         None => error.as_string().unwrap_or_else(|| format!("{error:?}")),

@@ -1,0 +1,283 @@
+//! `corslab e2e`: drives the built explainer page in headless Chromium
+//! through the article's tour and the four ways to avoid a preflight, and
+//! checks what the page shows — and that the console stays clean.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chromiumoxide::cdp::browser_protocol::log::{EventEntryAdded, LogEntryLevel};
+use chromiumoxide::cdp::browser_protocol::page::CaptureScreenshotFormat;
+use chromiumoxide::cdp::js_protocol::runtime::{EventConsoleApiCalled, EventExceptionThrown};
+use chromiumoxide::page::ScreenshotParams;
+use chromiumoxide::{Browser, BrowserConfig, Page};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+/// What `corslab e2e` was asked to do.
+#[derive(Debug)]
+pub(crate) struct Options {
+    /// The page (served by trunk, with its proxy).
+    pub(crate) page: String,
+    /// Also load this static copy of the page and check it loads cleanly.
+    pub(crate) static_page: Option<String>,
+    pub(crate) chromium: PathBuf,
+    pub(crate) screenshot: Option<PathBuf>,
+}
+
+/// A console line: (level, text).
+type Console = (String, String);
+
+struct Session {
+    page: Page,
+    console: mpsc::UnboundedReceiver<Console>,
+    seen: Vec<Console>,
+}
+
+impl Session {
+    async fn open(browser: &Browser, url: &str) -> Result<Session, String> {
+        let page = browser.new_page("about:blank").await.map_err(|e| e.to_string())?;
+        let (tx, console) = mpsc::unbounded_channel();
+        let mut log = page.event_listener::<EventEntryAdded>().await.map_err(|e| e.to_string())?;
+        let sender = tx.clone();
+        tokio::spawn(async move {
+            while let Some(e) = log.next().await {
+                let level = match e.entry.level {
+                    LogEntryLevel::Error => "error",
+                    LogEntryLevel::Warning => "warning",
+                    _ => continue,
+                };
+                let _ = sender.send((level.to_owned(), e.entry.text.clone()));
+            }
+        });
+        let mut api = page.event_listener::<EventConsoleApiCalled>().await.map_err(|e| e.to_string())?;
+        let sender = tx.clone();
+        tokio::spawn(async move {
+            while let Some(e) = api.next().await {
+                let level = format!("{:?}", e.r#type).to_ascii_lowercase();
+                if level == "error" || level == "warning" || level == "assert" {
+                    let text = e.args.iter().filter_map(|a| a.value.as_ref().map(ToString::to_string)).collect::<Vec<_>>().join(" ");
+                    let _ = sender.send((level, text));
+                }
+            }
+        });
+        let mut exceptions = page.event_listener::<EventExceptionThrown>().await.map_err(|e| e.to_string())?;
+        let sender = tx;
+        tokio::spawn(async move {
+            while let Some(e) = exceptions.next().await {
+                let _ = sender.send(("exception".to_owned(), e.exception_details.text.clone()));
+            }
+        });
+        page.enable_runtime().await.map_err(|e| e.to_string())?;
+        page.goto(url).await.map_err(|e| format!("cannot load {url}: {e}"))?;
+        Ok(Session { page, console, seen: Vec::new() })
+    }
+
+    fn drain(&mut self) -> Vec<Console> {
+        let mut new = Vec::new();
+        while let Ok(line) = self.console.try_recv() {
+            new.push(line);
+        }
+        self.seen.extend(new.iter().cloned());
+        new
+    }
+
+    async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> Result<T, String> {
+        let result = self.page.evaluate(js).await.map_err(|e| format!("evaluate {js}: {e}"))?;
+        result.into_value().map_err(|e| format!("evaluate {js}: {e}"))
+    }
+
+    /// Waits until `condition` (a JS expression) is true.
+    async fn wait(&self, condition: &str, what: &str, timeout: Duration) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.eval::<bool>(&format!("!!({condition})")).await.unwrap_or(false) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(format!("timed out after {} s waiting for {what}", timeout.as_secs()));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn text(&self, selector: &str) -> String {
+        let js = format!("(document.querySelector({}) || {{}}).textContent || ''", json(selector));
+        self.eval::<String>(&js).await.unwrap_or_default()
+    }
+
+    async fn count(&self, selector: &str) -> usize {
+        self.eval::<usize>(&format!("document.querySelectorAll({}).length", json(selector))).await.unwrap_or(0)
+    }
+
+    async fn click(&self, selector: &str) -> Result<(), String> {
+        let ok: bool = self.eval(&format!("(e => {{ if (!e) return false; e.click(); return true; }})(document.querySelector({}))", json(selector))).await?;
+        if ok { Ok(()) } else { Err(format!("nothing to click at {selector}")) }
+    }
+}
+
+fn json(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// Checks one condition, collecting failures instead of stopping.
+struct Checks {
+    failures: Vec<String>,
+    passed: usize,
+}
+
+impl Checks {
+    fn check(&mut self, ok: bool, what: impl Into<String>) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failures.push(what.into());
+        }
+    }
+}
+
+/// Console lines a demo is expected to cause: the browser explaining the
+/// CORS failures the tour and the failing scenario provoke on purpose.
+fn expected_console(text: &str) -> bool {
+    text.starts_with("Access to fetch at ") || text == "Failed to load resource: net::ERR_FAILED"
+}
+
+pub(crate) fn e2e(options: &Options) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        if !options.chromium.exists() {
+            return Err(format!("Chromium not found at {}: run `make setup`", options.chromium.display()));
+        }
+        let profile = std::env::temp_dir().join(format!("corslab-e2e-{}", std::process::id()));
+        let config = BrowserConfig::builder()
+            .chrome_executable(&options.chromium)
+            .no_sandbox()
+            .user_data_dir(&profile)
+            .window_size(1280, 800)
+            .args(["disable-background-networking", "disable-component-update", "disable-sync", "no-first-run", "disable-quic", "disable-gpu"])
+            .build()
+            .map_err(|e| e.to_string())?;
+        let (mut browser, mut handler) = Browser::launch(config).await.map_err(|e| format!("cannot start Chromium: {e}"))?;
+        let handler_task = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        let result = run(&browser, options).await;
+        let _ = browser.close().await;
+        let _ = browser.wait().await;
+        handler_task.abort();
+        let _ = std::fs::remove_dir_all(&profile);
+        result
+    })
+}
+
+async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
+    let mut checks = Checks { failures: Vec::new(), passed: 0 };
+    let long = Duration::from_secs(20);
+
+    // 1. The page loads, with no console error or warning.
+    let mut s = Session::open(browser, &options.page).await?;
+    s.wait("document.querySelectorAll('#tour button').length === 4", "the page to start", long).await?;
+    s.wait("document.querySelectorAll('#recorded-select option').length > 10", "the recorded scenarios", long).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let load_console = s.drain();
+    checks.check(load_console.is_empty(), format!("console during load: {load_console:?}"));
+    checks.check(s.text("#page-origin").await.contains(&options.page.trim_end_matches('/').replace("localhost", "localhost")), "the page shows its origin");
+
+    // 2. The tour: the error, then the three fixes, each agreeing with its prediction.
+    for step in 0..4 {
+        s.click(&format!("#tour-{step}")).await?;
+        s.wait(
+            &format!("document.querySelector('#tour-reality [data-role=reality-verdict]') && document.querySelector('#tour-stop').textContent.startsWith('{}.')", step + 1),
+            &format!("tour stop {}", step + 1),
+            long,
+        )
+        .await?;
+        let reality = s.text("#tour-reality [data-role=reality-verdict]").await;
+        let predicted = s.text("#tour-result [data-role=verdict]").await;
+        if step == 0 {
+            checks.check(reality.starts_with("fetch() rejected"), format!("tour 1: reality {reality:?}"));
+            checks.check(predicted.starts_with("Blocked by CORS"), format!("tour 1: prediction {predicted:?}"));
+            let console = s.text("#tour-result [data-role=chromium-console]").await;
+            checks.check(console.ends_with("No 'Access-Control-Allow-Origin' header is present on the requested resource."), format!("tour 1: console {console:?}"));
+        } else {
+            checks.check(reality.starts_with("fetch() resolved: 200 (cors)"), format!("tour {}: reality {reality:?}", step + 1));
+            checks.check(s.text("#tour-reality [data-role=reality-body]").await == "Hello from the server!", format!("tour {}: body", step + 1));
+        }
+        checks.check(s.text("#tour-result [data-role=cross-origin]").await.starts_with("cross-origin"), format!("tour {}: cross-origin verdict", step + 1));
+        checks.check(s.count("#tour-result [aria-label=disagrees]").await == 0, format!("tour {}: reality disagrees with the prediction", step + 1));
+    }
+
+    // 3. The four ways to avoid the preflight.
+    for demo in ["simplify", "cache", "proxy", "iframe"] {
+        s.click(&format!("[data-demo={demo}]")).await?;
+        s.wait(&format!("document.querySelector('#avoid-{demo} [data-role=demo-verdict]')"), &format!("the {demo} demo"), long).await?;
+        let verdict = s.text(&format!("#avoid-{demo} [data-role=demo-verdict]")).await;
+        let passed = s.count(&format!("#avoid-{demo} [data-role=demo-verdict].pass")).await == 1;
+        checks.check(passed, format!("{demo}: {verdict:?}"));
+        let log = s.text(&format!("#avoid-{demo} [data-role=server-log]")).await;
+        match demo {
+            "simplify" => {
+                checks.check(s.text("#avoid-simplify [data-role=demo-preflight]").await == "no preflight", "simplify: predicted no preflight");
+                checks.check(s.count("#avoid-simplify [data-role=changes] li").await == 3, "simplify: three changes");
+                checks.check(!log.contains("a preflight") && log.contains("POST"), format!("simplify: server log {log:?}"));
+            }
+            "cache" => {
+                checks.check(log.matches("a preflight").count() == 1 && log.matches("PUT").count() == 2, format!("cache: server log {log:?}"));
+                let entries = s.text("#avoid-cache [data-role=cache-entries]").await;
+                checks.check(entries.contains("cached for 600 s"), format!("cache: entries {entries:?}"));
+            }
+            "proxy" => {
+                checks.check(s.count("#avoid-proxy [data-role=proxy-missing]").await == 0, "proxy: the proxy answered");
+                checks.check(s.text("#avoid-proxy [data-role=reality-verdict]").await.contains("(basic)"), "proxy: a basic (same-origin) response");
+                checks.check(!log.contains("a preflight") && log.contains("PUT"), format!("proxy: server log {log:?}"));
+            }
+            _ => checks.check(s.text("#avoid-iframe [data-role=demo-preflight]").await == "no preflight", format!("iframe: {verdict:?}")),
+        }
+    }
+
+    // 4. A failing recorded scenario, predicted and sent: the screenshot.
+    s.eval::<bool>("(() => { const s = document.querySelector('#recorded-select'); s.value = 'preflight-status-200-no-acao'; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()").await?;
+    s.wait("document.querySelector('#prediction [data-role=verdict]') && document.querySelector('#prediction [data-role=verdict]').textContent.startsWith('Blocked')", "the failing scenario's prediction", long).await?;
+    s.click("#send").await?;
+    s.wait("document.querySelector('#reality [data-role=reality-verdict]')", "the failing scenario's reality", long).await?;
+    checks.check(s.count("#reality [aria-label=disagrees]").await == 0, "failing scenario: reality disagrees with the prediction");
+    checks.check(s.text("#reality [data-role=server-log]").await.contains("a preflight"), "failing scenario: the server saw the preflight");
+    let fragment: String = s.eval("location.hash").await.unwrap_or_default();
+    checks.check(fragment.starts_with("#lab="), "the scenario lives in the URL fragment");
+    if let Some(path) = &options.screenshot {
+        s.eval::<bool>("(() => { document.querySelector('#lab').scrollIntoView(); return true; })()").await?;
+        let png = s
+            .page
+            .screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).full_page(false).build())
+            .await
+            .map_err(|e| format!("screenshot: {e}"))?;
+        std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    // Reload restores the composition from the fragment.
+    s.eval::<bool>("(() => { location.reload(); return true; })()").await?;
+    s.wait("document.querySelector('#prediction [data-role=verdict]') && document.querySelector('#prediction [data-role=verdict]').textContent.startsWith('Blocked')", "the restored scenario", long).await?;
+    checks.check(s.eval::<String>("document.querySelector('#pre-status').value").await.unwrap_or_default() == "200", "reload restores the scripted preflight answer");
+
+    let demo_console: Vec<Console> = s.drain().into_iter().filter(|(_, text)| !expected_console(text)).collect();
+    checks.check(demo_console.is_empty(), format!("unexpected console lines: {demo_console:?}"));
+
+    // 5. The static build beside the server loads cleanly too.
+    if let Some(static_page) = &options.static_page {
+        let mut st = Session::open(browser, static_page).await?;
+        st.wait("document.querySelectorAll('#tour button').length === 4", "the static page to start", long).await?;
+        st.wait("document.querySelectorAll('#recorded-select option').length > 10", "the static page's scenarios", long).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let console = st.drain();
+        checks.check(console.is_empty(), format!("console during the static page's load: {console:?}"));
+        st.click("#tour-2").await?;
+        st.wait("document.querySelector('#tour-reality [data-role=reality-verdict]')", "the static page's tour", long).await?;
+        checks.check(st.text("#tour-reality [data-role=reality-verdict]").await.starts_with("fetch() resolved: 200"), "static page: tour stop 3 works");
+    }
+
+    if checks.failures.is_empty() {
+        println!("e2e: {} checks passed", checks.passed);
+        Ok(())
+    } else {
+        for failure in &checks.failures {
+            eprintln!("e2e: FAILED {failure}");
+        }
+        Err(format!("{} of {} e2e checks failed", checks.failures.len(), checks.failures.len() + checks.passed))
+    }
+}

@@ -1,0 +1,520 @@
+//! The page: panels, one delegated listener per event type, and the state
+//! they share. Inputs update the composition and re-predict at once; the
+//! composition lives in the URL fragment, so reload and links restore it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use corslab::policy::{CorsPolicy, PolicyConfig};
+use corslab::scenario::{ScenarioFile, ScriptedResponse};
+use corslab::Browser;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+use crate::dom::{document, page_origin};
+use crate::predict::{Predicted, call, curl_snippet, fetch_snippet, live_url, predict};
+use crate::reality::send;
+use crate::state::{Composition, ServerSetup};
+use crate::{SERVER, avoid, tour, view};
+
+include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
+
+/// The page's state.
+#[derive(Debug)]
+pub struct App {
+    /// What the user composed.
+    pub composition: Composition,
+    /// The page's origin.
+    pub page_origin: String,
+    /// The run id of the next send (each send gets a fresh one).
+    pub run_id: String,
+    /// The last prediction.
+    pub predicted: Option<Predicted>,
+    /// The recorded scenarios, once loaded (they come next to the page, as
+    /// `scenarios/*.json`, so the wasm stays small).
+    pub recorded: Vec<corslab::scenario::Scenario>,
+}
+
+/// Shared, single-threaded handle to the state.
+pub type Shared = Rc<RefCell<App>>;
+
+/// A fresh run id: unique per send, so no two sends share a preflight cache
+/// entry or a log.
+pub fn new_run_id() -> String {
+    let random = (js_sys::Math::random() * 1e12) as u64;
+    format!("p{random:x}")
+}
+
+fn by_id(document: &Document, id: &str) -> Option<Element> {
+    document.get_element_by_id(id)
+}
+
+fn set_html(id: &str, html: &str) {
+    if let Some(element) = document().ok().and_then(|d| by_id(&d, id)) {
+        element.set_inner_html(html);
+    }
+}
+
+fn input_value(document: &Document, id: &str) -> String {
+    let Some(element) = by_id(document, id) else { return String::new() };
+    if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+        return input.value();
+    }
+    if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
+        return select.value();
+    }
+    if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+        return area.value();
+    }
+    String::new()
+}
+
+fn checked(document: &Document, id: &str) -> bool {
+    by_id(document, id).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}
+
+/// The header rows of the fieldset `prefix`, in order.
+fn rows(document: &Document, prefix: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for i in 0.. {
+        let Some(name) = by_id(document, &format!("{prefix}-n-{i}")) else { break };
+        let value = input_value(document, &format!("{prefix}-v-{i}"));
+        let name = name.dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+        out.push((name, value));
+    }
+    out
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// Reads the two form panels into a composition.
+fn read_form(document: &Document, previous: &Composition) -> Composition {
+    let mut c = previous.clone();
+    c.request.method = input_value(document, "req-method");
+    c.request.path = input_value(document, "req-path");
+    c.request.mode = serde_json::from_value(serde_json::Value::String(input_value(document, "req-mode")))
+        .unwrap_or(previous.request.mode);
+    c.request.credentials =
+        serde_json::from_value(serde_json::Value::String(input_value(document, "req-credentials")))
+            .unwrap_or(previous.request.credentials);
+    c.repeat = input_value(document, "req-repeat").parse().unwrap_or(1);
+    c.request.headers = rows(document, "req-h");
+    c.request.body = checked(document, "req-has-body").then(|| input_value(document, "req-body"));
+    c.server = match &previous.server {
+        ServerSetup::Scripted { .. } => {
+            let status = |id: &str, default: u16| input_value(document, id).trim().parse().unwrap_or(default);
+            let preflight = checked(document, "pre-on").then(|| ScriptedResponse {
+                status: status("pre-status", 204),
+                headers: rows(document, "pre-h"),
+                body: None,
+            });
+            let body = input_value(document, "res-body");
+            let response = ScriptedResponse {
+                status: status("res-status", 200),
+                headers: rows(document, "res-h"),
+                body: (!body.is_empty()).then_some(body),
+            };
+            ServerSetup::Scripted { preflight, response }
+        }
+        ServerSetup::Policy { .. } => {
+            let max_age = input_value(document, "pol-max-age").trim().to_owned();
+            let config = PolicyConfig {
+                origins: split_list(&input_value(document, "pol-origins")),
+                methods: split_list(&input_value(document, "pol-methods")),
+                headers: split_list(&input_value(document, "pol-headers")),
+                expose: split_list(&input_value(document, "pol-expose")),
+                credentials: checked(document, "pol-credentials"),
+                max_age: (!max_age.is_empty()).then_some(max_age),
+            };
+            ServerSetup::Policy { query: config.to_query() }
+        }
+    };
+    c.id = "custom".to_owned();
+    c
+}
+
+/// The problems of the composed policy, as sentences.
+fn policy_problems(c: &Composition) -> Vec<String> {
+    match &c.server {
+        ServerSetup::Policy { query } => match CorsPolicy::from_query(query) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        },
+        ServerSetup::Scripted { .. } => Vec::new(),
+    }
+}
+
+/// Renders both form panels from the state.
+pub fn render_forms(app: &App) {
+    set_html("request-panel", &view::request_panel(&app.composition));
+    set_html("server-panel", &view::server_panel(&app.composition, &policy_problems(&app.composition)));
+}
+
+/// Re-predicts and renders the prediction; stores the fragment.
+pub fn repredict(app: &mut App) {
+    let (url, notes) = live_url(&app.composition, &app.page_origin, SERVER, &app.run_id);
+    let mut predicted = predict(&app.composition, &app.page_origin, &url);
+    predicted.notes.extend(notes);
+    set_html("prediction", &view::prediction_panel(&app.composition, &predicted));
+    app.predicted = Some(predicted);
+    if let Some(window) = web_sys::window() {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&app.composition.to_fragment()));
+        }
+    }
+}
+
+/// The preset compositions of the server panel.
+fn preset(name: &str, page_origin: &str, current: &Composition) -> Option<ServerSetup> {
+    let h = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+    let acao = h("Access-Control-Allow-Origin", "{origin}");
+    let ok = |headers: Vec<(String, String)>| ScriptedResponse { status: 200, headers, body: Some("ok".to_owned()) };
+    let allowed_headers: Vec<String> = current.request.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    let allow_preflight = |extra: Vec<(String, String)>| {
+        let mut headers = vec![acao.clone(), h("Access-Control-Allow-Methods", &current.request.method)];
+        if !allowed_headers.is_empty() {
+            headers.push(h("Access-Control-Allow-Headers", &allowed_headers.join(", ")));
+        }
+        headers.extend(extra);
+        Some(ScriptedResponse { status: 204, headers, body: None })
+    };
+    let policy = |config: PolicyConfig| ServerSetup::Policy { query: config.to_query() };
+    let this_origin = |config: PolicyConfig| {
+        let mut config = config.allow_origin(page_origin).allow_method(current.request.method.clone());
+        for name in &allowed_headers {
+            config = config.allow_header(name.clone());
+        }
+        config
+    };
+    Some(match name {
+        "allow" => ServerSetup::Scripted { preflight: allow_preflight(Vec::new()), response: ok(vec![acao.clone(), h("Content-Type", "text/plain")]) },
+        "no-cors" => ServerSetup::Scripted { preflight: None, response: ok(vec![h("Content-Type", "text/plain")]) },
+        "preflight-no-acao" => ServerSetup::Scripted {
+            preflight: Some(ScriptedResponse { status: 204, headers: vec![h("Access-Control-Allow-Methods", &current.request.method)], body: None }),
+            response: ok(vec![acao.clone()]),
+        },
+        "wildcard-credentials" => ServerSetup::Scripted {
+            preflight: Some(ScriptedResponse {
+                status: 204,
+                headers: vec![h("Access-Control-Allow-Origin", "*"), h("Access-Control-Allow-Credentials", "true"), h("Access-Control-Allow-Methods", "*"), h("Access-Control-Allow-Headers", "*")],
+                body: None,
+            }),
+            response: ok(vec![h("Access-Control-Allow-Origin", "*"), h("Access-Control-Allow-Credentials", "true")]),
+        },
+        "max-age" => ServerSetup::Scripted {
+            preflight: allow_preflight(vec![h("Access-Control-Max-Age", "600")]),
+            response: ok(vec![acao.clone(), h("Content-Type", "text/plain")]),
+        },
+        "policy-this-origin" => policy(this_origin(PolicyConfig::new())),
+        "policy-any" => policy({
+            let mut config = PolicyConfig::new().allow_origin("*").allow_method(current.request.method.clone());
+            for name in &allowed_headers {
+                config = config.allow_header(name.clone());
+            }
+            config
+        }),
+        "policy-list" => policy(this_origin(PolicyConfig::new().allow_origin("https://app.example.com"))),
+        _ => return None,
+    })
+}
+
+/// Loads a composition into the page: forms, prediction, no reality yet.
+pub fn load(shared: &Shared, composition: Composition) {
+    let mut app = shared.borrow_mut();
+    app.composition = composition;
+    app.run_id = new_run_id();
+    render_forms(&app);
+    repredict(&mut app);
+    set_html("reality", "<h2 id=\"reality-title\">Reality</h2><p class=\"hint\">Press <em>Send for real</em>: the browser sends it, and the server reports what it received.</p>");
+}
+
+/// Builds the page inside `root`.
+pub fn mount(root: &Element) -> Result<Shared, JsValue> {
+    let page_origin = page_origin()?;
+    root.set_inner_html(&skeleton());
+    let fragment = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let composition = Composition::from_fragment(&fragment).unwrap_or_default();
+    let shared: Shared =
+        Rc::new(RefCell::new(App { composition, page_origin, run_id: new_run_id(), predicted: None, recorded: Vec::new() }));
+    let initial = shared.borrow().composition.clone();
+    load(&shared, initial);
+    tour::render(&shared);
+    avoid::render();
+    {
+        let shared = shared.clone();
+        wasm_bindgen_futures::spawn_local(async move { load_recorded(&shared).await });
+    }
+
+    let on_click = {
+        let shared = shared.clone();
+        Closure::<dyn Fn(Event)>::new(move |event: Event| on_click(&shared, &event))
+    };
+    root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
+    let on_input = {
+        let shared = shared.clone();
+        Closure::<dyn Fn(Event)>::new(move |event: Event| on_input(&shared, &event))
+    };
+    root.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref())?;
+    root.add_event_listener_with_callback("change", on_input.as_ref().unchecked_ref())?;
+    // Attached once, for the life of the page.
+    on_click.forget();
+    on_input.forget();
+    Ok(shared)
+}
+
+/// Fetches the recorded scenario files and fills the list.
+async fn load_recorded(shared: &Shared) {
+    let mut scenarios = Vec::new();
+    for name in SCENARIO_FILES {
+        if let Some(text) = crate::net::get_text(&format!("scenarios/{name}")).await {
+            if let Ok(file) = ScenarioFile::parse(&text) {
+                scenarios.extend(file.scenarios);
+            }
+        }
+    }
+    let mut options = String::from("<option value=\"\">Choose a recorded scenario…</option>");
+    for scenario in &scenarios {
+        options.push_str(&format!(
+            "<option value=\"{}\">{}</option>",
+            view::esc(&scenario.id),
+            view::esc(&format!("{} — {}", scenario.id, scenario.note.as_deref().unwrap_or_default()))
+        ));
+    }
+    if scenarios.is_empty() {
+        options = "<option value=\"\">No recorded scenarios next to this page</option>".to_owned();
+    }
+    set_html("recorded-select", &options);
+    shared.borrow_mut().recorded = scenarios;
+}
+
+fn skeleton() -> String {
+    let recorded = "<option value=\"\">Loading the recorded scenarios…</option>";
+    format!(
+        "<p class=\"origins\"><span id=\"page-origin\">This page: {page}</span> · <span id=\"server-origin\">Server: {SERVER}</span></p>\
+<section id=\"tour\" aria-labelledby=\"tour-title\"></section>\
+<section id=\"lab\" aria-labelledby=\"lab-title\"><h2 id=\"lab-title\">Compose a request</h2>\
+<div class=\"recorded\"><label for=\"recorded-select\">Recorded scenarios (what Chromium and Firefox really did)</label><select id=\"recorded-select\">{recorded}</select></div>\
+<div class=\"grid\"><form id=\"request-panel\" aria-labelledby=\"request-title\" onsubmit=\"return false\"></form><form id=\"server-panel\" aria-labelledby=\"server-title\" onsubmit=\"return false\"></form></div>\
+<div class=\"actions\"><button type=\"button\" class=\"primary\" data-action=\"send\" id=\"send\">Send for real</button><button type=\"button\" data-action=\"copy-fetch\">Copy as fetch()</button><button type=\"button\" data-action=\"copy-curl\">Copy as curl</button><button type=\"button\" data-action=\"share\">Copy link</button><span id=\"status\" role=\"status\" aria-live=\"polite\"></span></div>\
+<pre id=\"snippet\" class=\"snippet\" hidden></pre>\
+<div class=\"grid\"><section id=\"prediction\" aria-labelledby=\"prediction-title\"></section><section id=\"reality\" aria-labelledby=\"reality-title\"></section></div></section>\
+<section id=\"avoid\" aria-labelledby=\"avoid-title\"></section>",
+        page = view::esc(&page_origin().unwrap_or_default()),
+    )
+}
+
+fn target_element(event: &Event) -> Option<Element> {
+    event.target().and_then(|t| t.dyn_into::<Element>().ok())
+}
+
+fn on_click(shared: &Shared, event: &Event) {
+    let Some(button) = target_element(event).and_then(|e| e.closest("[data-action]").ok().flatten()) else { return };
+    let action = button.get_attribute("data-action").unwrap_or_default();
+    let Ok(document) = document() else { return };
+    match action.as_str() {
+        "add-row" | "remove-row" => {
+            let prefix = button.get_attribute("data-rows").unwrap_or_default();
+            let mut app = shared.borrow_mut();
+            let mut c = read_form(&document, &app.composition);
+            let list = match (prefix.as_str(), &mut c.server) {
+                ("req-h", _) => Some(&mut c.request.headers),
+                ("pre-h", ServerSetup::Scripted { preflight: Some(p), .. }) => Some(&mut p.headers),
+                ("res-h", ServerSetup::Scripted { response, .. }) => Some(&mut response.headers),
+                _ => None,
+            };
+            let Some(list) = list else { return };
+            let focus_index = if action == "add-row" {
+                list.push((String::new(), String::new()));
+                list.len() - 1
+            } else {
+                let index: usize = button.get_attribute("data-index").and_then(|i| i.parse().ok()).unwrap_or(usize::MAX);
+                if index < list.len() {
+                    list.remove(index);
+                }
+                index.saturating_sub(1)
+            };
+            app.composition = c;
+            render_forms(&app);
+            repredict(&mut app);
+            let focus = if action == "add-row" {
+                by_id(&document, &format!("{prefix}-n-{focus_index}"))
+            } else {
+                by_id(&document, &format!("{prefix}-n-{focus_index}"))
+                    .or_else(|| document.query_selector(&format!("[data-rows=\"{prefix}\"] button")).ok().flatten())
+            };
+            if let Some(element) = focus.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = element.focus();
+            }
+        }
+        "send" => {
+            let shared = shared.clone();
+            wasm_bindgen_futures::spawn_local(async move { send_composition(&shared).await });
+        }
+        "copy-fetch" | "copy-curl" | "share" => {
+            let app = shared.borrow();
+            let text = match action.as_str() {
+                "share" => web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default(),
+                "copy-fetch" => app.predicted.as_ref().map(|p| fetch_snippet(&call(&app.composition, &p.url))).unwrap_or_default(),
+                _ => app
+                    .predicted
+                    .as_ref()
+                    .map(|p| {
+                        let preflight = p.run.as_ref().and_then(|r| r.decisions.first()).and_then(|d| d.preflight.request.as_ref());
+                        curl_snippet(&call(&app.composition, &p.url), &app.page_origin, preflight)
+                    })
+                    .unwrap_or_default(),
+            };
+            if let Some(snippet) = by_id(&document, "snippet") {
+                snippet.set_text_content(Some(&text));
+                let _ = snippet.remove_attribute("hidden");
+            }
+            copy_to_clipboard(&text);
+            let what = match action.as_str() {
+                "share" => "link",
+                "copy-fetch" => "fetch() call",
+                _ => "curl commands",
+            };
+            set_status(&format!("Copied the {what} (shown below)."));
+        }
+        "tour" => {
+            let step: usize = button.get_attribute("data-step").and_then(|s| s.parse().ok()).unwrap_or(0);
+            let shared = shared.clone();
+            wasm_bindgen_futures::spawn_local(async move { tour::run_step(&shared, step).await });
+        }
+        "avoid" => {
+            let demo = button.get_attribute("data-demo").unwrap_or_default();
+            let shared = shared.clone();
+            wasm_bindgen_futures::spawn_local(async move { avoid::run_demo(&shared, &demo).await });
+        }
+        _ => {}
+    }
+}
+
+fn on_input(shared: &Shared, event: &Event) {
+    let Some(target) = target_element(event) else { return };
+    let id = target.id();
+    let name = target.get_attribute("name").unwrap_or_default();
+    let Ok(document) = document() else { return };
+    if id == "recorded-select" {
+        let value = input_value(&document, "recorded-select");
+        let browser = shared.borrow().composition.browser;
+        let scenario = shared.borrow().recorded.iter().find(|s| s.id == value).cloned();
+        if let Some(scenario) = scenario {
+            load(shared, Composition::from_scenario(&scenario, browser));
+            set_status(&format!("Loaded the recorded scenario {value}."));
+        }
+        return;
+    }
+    // Radios and selects that change the panels' shape act on "change".
+    if event.type_() == "input" && (name == "profile" || name == "srv-kind" || id == "srv-preset") {
+        return;
+    }
+    let mut app = shared.borrow_mut();
+    if name == "profile" {
+        app.composition.browser = input_checked_value(&document, "profile").parse().unwrap_or(Browser::Chrome);
+        repredict(&mut app);
+        return;
+    }
+    let mut c = read_form(&document, &app.composition);
+    if name == "srv-kind" {
+        let want_policy = input_checked_value(&document, "srv-kind") == "policy";
+        let page = app.page_origin.clone();
+        c.server = if want_policy {
+            preset("policy-this-origin", &page, &c)
+        } else {
+            preset("allow", &page, &c)
+        }
+        .unwrap_or(c.server);
+        app.composition = c;
+        render_forms(&app);
+        repredict(&mut app);
+        return;
+    }
+    if id == "srv-preset" {
+        let value = input_value(&document, "srv-preset");
+        let page = app.page_origin.clone();
+        if let Some(server) = preset(&value, &page, &c) {
+            c.server = server;
+            app.composition = c;
+            render_forms(&app);
+            repredict(&mut app);
+        }
+        return;
+    }
+    if id == "req-has-body" {
+        if let Some(area) = by_id(&document, "req-body").and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok()) {
+            area.set_disabled(!checked(&document, "req-has-body"));
+        }
+    }
+    let problems_before = policy_problems(&app.composition);
+    app.composition = c;
+    if policy_problems(&app.composition) != problems_before {
+        // Re-render the problem list without moving focus out of the field.
+        if let Some(list) = document.query_selector("#server-panel .problems").ok().flatten() {
+            list.remove();
+        }
+        if let Some(fieldset) = document.query_selector("#server-panel fieldset.answer").ok().flatten() {
+            let problems = policy_problems(&app.composition);
+            if !problems.is_empty() {
+                let items: String = problems.iter().map(|p| format!("<li>{}</li>", view::esc(p))).collect();
+                let _ = fieldset.insert_adjacent_html("beforeend", &format!("<ul class=\"problems\" role=\"alert\">{items}</ul>"));
+            }
+        }
+    }
+    repredict(&mut app);
+}
+
+fn input_checked_value(document: &Document, name: &str) -> String {
+    document
+        .query_selector(&format!("input[name=\"{name}\"]:checked"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// Shows a short status line.
+pub fn set_status(text: &str) {
+    if let Some(status) = document().ok().and_then(|d| by_id(&d, "status")) {
+        status.set_text_content(Some(text));
+    }
+}
+
+fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let promise = window.navigator().clipboard().write_text(text);
+        // Refused in some contexts (no focus, insecure origin): the snippet
+        // is on the page anyway.
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
+}
+
+/// Sends the composed request for real and renders what happened.
+pub async fn send_composition(shared: &Shared) {
+    let (call, repeat, log_url, expected) = {
+        let mut app = shared.borrow_mut();
+        // A fresh run: its own URL, its own (empty) log and preflight cache.
+        app.run_id = new_run_id();
+        repredict(&mut app);
+        let Some(predicted) = app.predicted.as_ref() else { return };
+        if predicted.error.is_some() {
+            set_status("Nothing to send: fix the composition first.");
+            return;
+        }
+        let log_url = format!("{SERVER}/log/{}", app.run_id);
+        let expected = app.composition.browser;
+        let expectation = predicted.per_browser.iter().find(|(b, _)| *b == expected).map(|(_, e)| e.clone());
+        (call(&app.composition, &predicted.url), app.composition.repeat, log_url, expectation)
+    };
+    set_status("Sending…");
+    let reality = send(&call, repeat, Some(&log_url)).await;
+    set_html("reality", &view::reality_panel(&reality, expected.as_ref()));
+    let agrees = expected.as_ref().is_some_and(|e| reality.agrees_with(e));
+    set_status(if agrees { "Sent: reality agrees with the prediction." } else { "Sent: see where reality and the prediction differ." });
+}

@@ -1,0 +1,387 @@
+//! The page's panels as HTML text (escaped), rendered into their containers.
+//! Every input has a label; every action is a `<button data-action=...>`
+//! handled by one listener on the page (event delegation).
+
+use std::fmt::Write as _;
+
+use corslab::Browser;
+use corslab::scenario::{Expectation, ScriptedResponse};
+use corslab::trace::{Step, Verdict};
+use corslab::{CredentialsMode, Decision, Outcome, RequestMode};
+
+use crate::predict::Predicted;
+use crate::reality::Reality;
+use crate::state::{Composition, ServerSetup};
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn option(value: &str, label: &str, selected: bool) -> String {
+    format!("<option value=\"{}\"{}>{}</option>", esc(value), if selected { " selected" } else { "" }, esc(label))
+}
+
+fn text_input(id: &str, label: &str, value: &str, extra: &str) -> String {
+    format!(
+        "<label for=\"{id}\">{}</label><input id=\"{id}\" name=\"{id}\" type=\"text\" value=\"{}\" autocomplete=\"off\" spellcheck=\"false\"{extra}>",
+        esc(label),
+        esc(value)
+    )
+}
+
+/// Header rows with add/remove buttons; `prefix` names the inputs.
+fn header_rows(prefix: &str, legend: &str, headers: &[(String, String)]) -> String {
+    let mut html = format!("<fieldset class=\"headers\" data-rows=\"{prefix}\"><legend>{}</legend>", esc(legend));
+    for (i, (name, value)) in headers.iter().enumerate() {
+        let _ = write!(
+            html,
+            "<div class=\"row\"><label class=\"sr\" for=\"{prefix}-n-{i}\">Header {n} name</label><input id=\"{prefix}-n-{i}\" class=\"hname\" value=\"{}\" placeholder=\"Name\" spellcheck=\"false\" autocomplete=\"off\"><label class=\"sr\" for=\"{prefix}-v-{i}\">Header {n} value</label><input id=\"{prefix}-v-{i}\" class=\"hvalue\" value=\"{}\" placeholder=\"value\" spellcheck=\"false\" autocomplete=\"off\"><button type=\"button\" data-action=\"remove-row\" data-rows=\"{prefix}\" data-index=\"{i}\" aria-label=\"Remove header {n}\">✕</button></div>",
+            esc(name),
+            esc(value),
+            n = i + 1,
+        );
+    }
+    let _ = write!(html, "<button type=\"button\" data-action=\"add-row\" data-rows=\"{prefix}\">Add header</button></fieldset>");
+    html
+}
+
+/// The request panel.
+pub fn request_panel(c: &Composition) -> String {
+    let r = &c.request;
+    let mut html = String::from("<h2 id=\"request-title\">The request</h2><p class=\"hint\">What the page passes to <code>fetch()</code>.</p><div class=\"fields\">");
+    html.push_str(&text_input("req-method", "Method (case kept, as fetch() gets it)", &r.method, " list=\"methods\""));
+    html.push_str("<datalist id=\"methods\"><option value=\"GET\"><option value=\"HEAD\"><option value=\"POST\"><option value=\"PUT\"><option value=\"DELETE\"><option value=\"PATCH\"><option value=\"patch\"><option value=\"OPTIONS\"></datalist>");
+    html.push_str(&text_input("req-path", "Path on the companion server", &r.path, ""));
+    html.push_str("<label for=\"req-mode\">Mode</label><select id=\"req-mode\">");
+    for mode in [RequestMode::Cors, RequestMode::NoCors, RequestMode::SameOrigin] {
+        html.push_str(&option(mode.as_str(), mode.as_str(), r.mode == mode));
+    }
+    html.push_str("</select><label for=\"req-credentials\">Credentials</label><select id=\"req-credentials\">");
+    for credentials in [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include] {
+        html.push_str(&option(credentials.as_str(), credentials.as_str(), r.credentials == credentials));
+    }
+    html.push_str("</select>");
+    let _ = write!(
+        html,
+        "<label for=\"req-repeat\">Send it</label><select id=\"req-repeat\">{}{}{}</select>",
+        option("1", "once", c.repeat <= 1),
+        option("2", "twice in a row", c.repeat == 2),
+        option("3", "three times", c.repeat >= 3),
+    );
+    html.push_str("</div>");
+    html.push_str(&header_rows("req-h", "Headers", &r.headers));
+    let _ = write!(
+        html,
+        "<div class=\"fields\"><label class=\"check\"><input id=\"req-has-body\" type=\"checkbox\"{}> Body</label><label for=\"req-body\" class=\"sr\">Body text</label><textarea id=\"req-body\" rows=\"2\" spellcheck=\"false\"{}>{}</textarea></div>",
+        if r.body.is_some() { " checked" } else { "" },
+        if r.body.is_some() { "" } else { " disabled" },
+        esc(r.body.as_deref().unwrap_or_default()),
+    );
+    html
+}
+
+fn scripted_answer(prefix: &str, legend: &str, answer: Option<&ScriptedResponse>, optional: bool) -> String {
+    let mut html = format!("<fieldset class=\"answer\"><legend>{}</legend><div class=\"fields\">", esc(legend));
+    if optional {
+        let _ = write!(
+            html,
+            "<label class=\"check\"><input id=\"{prefix}-on\" type=\"checkbox\"{}> Scripted (otherwise a plain 404)</label>",
+            if answer.is_some() { " checked" } else { "" }
+        );
+    }
+    let status = answer.map_or(204, |a| a.status).to_string();
+    html.push_str(&text_input(&format!("{prefix}-status"), "Status", &status, " inputmode=\"numeric\""));
+    html.push_str("</div>");
+    let headers = answer.map(|a| a.headers.clone()).unwrap_or_default();
+    html.push_str(&header_rows(&format!("{prefix}-h"), "Headers ({origin} and {url} are filled in)", &headers));
+    if !optional {
+        let _ = write!(
+            html,
+            "<div class=\"fields\"><label for=\"{prefix}-body\">Body</label><textarea id=\"{prefix}-body\" rows=\"1\" spellcheck=\"false\">{}</textarea></div>",
+            esc(answer.and_then(|a| a.body.as_deref()).unwrap_or_default())
+        );
+    }
+    html.push_str("</fieldset>");
+    html
+}
+
+/// Presets for the server panel: (value, label).
+pub const PRESETS: [(&str, &str); 8] = [
+    ("allow", "Scripted: allows the request (ACAO, -Methods, -Headers)"),
+    ("no-cors", "Scripted: no CORS headers at all"),
+    ("preflight-no-acao", "Scripted: preflight without Access-Control-Allow-Origin"),
+    ("wildcard-credentials", "Scripted: * with credentials"),
+    ("max-age", "Scripted: allows, cached 600 s (Access-Control-Max-Age)"),
+    ("policy-this-origin", "Policy: allow this page's origin"),
+    ("policy-any", "Policy: allow any origin"),
+    ("policy-list", "Policy: allow a list (another origin and this one)"),
+];
+
+/// The server panel.
+pub fn server_panel(c: &Composition, policy_problems: &[String]) -> String {
+    let mut html = String::from("<h2 id=\"server-title\">The server's answer</h2><p class=\"hint\">How the companion server answers: scripted responses, or a CORS policy it applies.</p><div class=\"fields\"><label for=\"srv-preset\">Preset</label><select id=\"srv-preset\"><option value=\"\">Choose a preset…</option>");
+    for (value, label) in PRESETS {
+        html.push_str(&option(value, label, false));
+    }
+    html.push_str("</select>");
+    let scripted = matches!(c.server, ServerSetup::Scripted { .. });
+    let _ = write!(
+        html,
+        "<span class=\"label\" id=\"srv-kind-label\">Server</span><span class=\"radios\" role=\"radiogroup\" aria-labelledby=\"srv-kind-label\"><label class=\"check\"><input type=\"radio\" name=\"srv-kind\" id=\"srv-kind-scripted\" value=\"scripted\"{}> scripted</label><label class=\"check\"><input type=\"radio\" name=\"srv-kind\" id=\"srv-kind-policy\" value=\"policy\"{}> policy</label></span></div>",
+        if scripted { " checked" } else { "" },
+        if scripted { "" } else { " checked" },
+    );
+    match &c.server {
+        ServerSetup::Scripted { preflight, response } => {
+            html.push_str(&scripted_answer("pre", "Answer to the preflight (OPTIONS)", preflight.as_ref(), true));
+            html.push_str(&scripted_answer("res", "Answer to the request", Some(response), false));
+        }
+        ServerSetup::Policy { query } => {
+            let config = corslab::policy::PolicyConfig::from_query(query).unwrap_or_default();
+            let list = |values: &[String]| values.join(", ");
+            html.push_str("<fieldset class=\"answer\"><legend>CORS policy</legend><div class=\"fields\">");
+            html.push_str(&text_input("pol-origins", "Allowed origins (comma-separated; *, https://*.example.com, http://localhost:*)", &list(&config.origins), ""));
+            html.push_str(&text_input("pol-methods", "Allowed methods", &list(&config.methods), ""));
+            html.push_str(&text_input("pol-headers", "Allowed request headers", &list(&config.headers), ""));
+            html.push_str(&text_input("pol-expose", "Exposed response headers", &list(&config.expose), ""));
+            let _ = write!(
+                html,
+                "<label class=\"check\"><input id=\"pol-credentials\" type=\"checkbox\"{}> Allow credentials</label>",
+                if config.credentials { " checked" } else { "" }
+            );
+            html.push_str(&text_input("pol-max-age", "Max-Age (seconds, -1 to 86400)", &config.max_age.map(|m| m.to_string()).unwrap_or_default(), " inputmode=\"numeric\""));
+            html.push_str("</div>");
+            if !policy_problems.is_empty() {
+                html.push_str("<ul class=\"problems\" role=\"alert\">");
+                for problem in policy_problems {
+                    let _ = write!(html, "<li>{}</li>", esc(problem));
+                }
+                html.push_str("</ul>");
+            }
+            html.push_str("</fieldset>");
+        }
+    }
+    html
+}
+
+fn verdict_mark(verdict: Verdict) -> (&'static str, &'static str) {
+    match verdict {
+        Verdict::Pass => ("pass", "✔"),
+        Verdict::Fail => ("fail", "✘"),
+        Verdict::Skipped => ("skip", "–"),
+        Verdict::Info => ("info", "ℹ"),
+    }
+}
+
+/// One decision's steps as an ordered list.
+pub fn steps(steps: &[Step]) -> String {
+    let mut html = String::from("<ol class=\"steps\">");
+    for step in steps {
+        let (class, mark) = verdict_mark(step.verdict);
+        let _ = write!(
+            html,
+            "<li class=\"step {class}\" data-step=\"{}\"><span class=\"mark\" aria-label=\"{class}\">{mark}</span> <strong>{}</strong>",
+            esc(step.id),
+            esc(step.title)
+        );
+        if !step.compared.is_empty() {
+            html.push_str("<dl>");
+            for compared in &step.compared {
+                let _ = write!(html, "<dt>{}</dt><dd><code>{}</code></dd>", esc(compared.what), esc(&compared.value));
+            }
+            html.push_str("</dl>");
+        }
+        if !step.detail.is_empty() {
+            let _ = write!(html, "<p>{}</p>", esc(&step.detail));
+        }
+        let _ = write!(html, "<a class=\"spec\" href=\"{}\" target=\"_blank\" rel=\"noopener\">spec</a></li>", esc(step.spec));
+    }
+    html.push_str("</ol>");
+    html
+}
+
+fn outcome_banner(decision: &Decision) -> String {
+    let (class, text) = match decision.outcome {
+        Outcome::Ok => ("pass", format!("fetch() resolves: status {}", decision.status.unwrap_or_default())),
+        Outcome::Opaque => ("info", "fetch() resolves with an opaque response (status 0, nothing readable)".to_owned()),
+        Outcome::CorsError => ("fail", "Blocked by CORS: fetch() rejects with a TypeError".to_owned()),
+        Outcome::TypeError => (
+            "fail",
+            format!(
+                "fetch() throws before sending anything: {}",
+                decision.type_error.as_ref().map(ToString::to_string).unwrap_or_default()
+            ),
+        ),
+        Outcome::Unknown => ("skip", format!("Not modelled: {}", decision.unknown_reason.clone().unwrap_or_default())),
+    };
+    format!("<p class=\"banner {class}\" data-role=\"verdict\">{}</p>", esc(&text))
+}
+
+fn messages(decision: &Decision) -> String {
+    let mut html = String::new();
+    if let Some(report) = &decision.report {
+        let _ = write!(
+            html,
+            "<div class=\"messages\"><p><strong>Why:</strong> {}</p><p><strong>Chromium</strong> <code>{}</code>{}</p><pre class=\"console\" data-role=\"chromium-console\">{}</pre><p><strong>Firefox</strong> <a href=\"{}\" target=\"_blank\" rel=\"noopener\"><code>{}</code></a></p><pre class=\"console\" data-role=\"firefox-console\">{}</pre></div>",
+            esc(&report.summary),
+            esc(report.chromium.name),
+            report.chromium.failed_parameter.as_ref().map(|p| format!(" (failed parameter <code>{}</code>)", esc(p))).unwrap_or_default(),
+            esc(&report.chromium.console),
+            esc(report.firefox.mdn.as_deref().unwrap_or("https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors")),
+            esc(report.firefox.code),
+            esc(&report.firefox.console),
+        );
+    }
+    for warning in &decision.warnings {
+        let _ = write!(html, "<p class=\"warning\"><strong>Firefox warns:</strong> {}</p>", esc(&warning.firefox_console(&decision.url)));
+    }
+    html
+}
+
+fn cache_table(decision: &Decision) -> String {
+    if decision.cache.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from("<p><strong>Preflight cache</strong> after this request:</p><ul class=\"cache\">");
+    for entry in &decision.cache {
+        let methods: Vec<&str> = entry.methods.iter().map(|t| t.token.as_str()).collect();
+        let headers: Vec<&str> = entry.headers.iter().map(|t| t.token.as_str()).collect();
+        let seconds = entry.expires_ms() / 1000;
+        let _ = write!(
+            html,
+            "<li>methods <code>{}</code>, headers <code>{}</code>{}: {}</li>",
+            esc(&methods.join(", ")),
+            esc(&headers.join(", ")),
+            if entry.credentials { " (credentialed)" } else { "" },
+            if seconds == 0 { "expires at once".to_owned() } else { format!("reusable for {seconds} s") },
+        );
+    }
+    html.push_str("</ul>");
+    html
+}
+
+/// The per-profile summary table.
+fn per_browser(rows: &[(Browser, Expectation)]) -> String {
+    let mut html = String::from("<table class=\"browsers\"><caption>The same request in each profile</caption><thead><tr><th scope=\"col\">Profile</th><th scope=\"col\">Preflight</th><th scope=\"col\">Outcome</th><th scope=\"col\">Error</th></tr></thead><tbody>");
+    for (browser, e) in rows {
+        let name = browser.profile().name;
+        let _ = write!(
+            html,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            esc(name),
+            if e.preflight { "yes" } else { "no" },
+            esc(&e.outcome),
+            esc(e.cors_error.as_deref().unwrap_or("–")),
+        );
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+/// The prediction panel.
+pub fn prediction_panel(c: &Composition, p: &Predicted) -> String {
+    let mut html = String::from("<h2 id=\"prediction-title\">Prediction</h2><div class=\"radios\" role=\"radiogroup\" aria-label=\"Browser profile\">");
+    for browser in Browser::ALL {
+        let _ = write!(
+            html,
+            "<label class=\"check\"><input type=\"radio\" name=\"profile\" value=\"{}\"{}> {}</label>",
+            browser.as_str(),
+            if browser == c.browser { " checked" } else { "" },
+            esc(browser.profile().name)
+        );
+    }
+    html.push_str("</div>");
+    if let Some(error) = &p.error {
+        let _ = write!(html, "<p class=\"banner skip\" data-role=\"verdict\">{}</p>", esc(error));
+        return html;
+    }
+    for note in &p.notes {
+        let _ = write!(html, "<p class=\"note\">{}</p>", esc(note));
+    }
+    let Some(run) = &p.run else { return html };
+    let count = run.decisions.len();
+    for (i, (decision, trace)) in run.decisions.iter().zip(&run.steps).enumerate() {
+        let last = i + 1 == count;
+        if count > 1 {
+            let _ = write!(html, "<h3>Request {} of {count}{}</h3>", i + 1, if decision.preflight.sent { "" } else { " (no preflight)" });
+        }
+        if last {
+            html.push_str(&outcome_banner(decision));
+            html.push_str(&messages(decision));
+        }
+        if let Some(preflight) = decision.preflight.request.as_ref().filter(|_| decision.preflight.sent) {
+            let _ = write!(html, "<details{}><summary>The preflight it sends</summary><pre class=\"http\" data-role=\"preflight-http\">{}</pre></details>", if last { " open" } else { "" }, esc(&preflight.to_http()));
+        }
+        let _ = write!(html, "<details{}><summary>Every step ({})</summary>{}</details>", if last { " open" } else { "" }, trace.len(), steps(trace));
+        if last {
+            html.push_str(&cache_table(decision));
+        }
+    }
+    html.push_str(&per_browser(&p.per_browser));
+    html
+}
+
+/// The reality panel: what happened, and whether the prediction agreed.
+pub fn reality_panel(reality: &Reality, predicted: Option<&Expectation>) -> String {
+    format!("<h2 id=\"reality-title\">Reality</h2>{}", reality_body(reality, predicted))
+}
+
+/// A decision in short: the verdict, the browsers' messages, the steps.
+pub fn decision_summary(decision: &Decision, trace: &[Step]) -> String {
+    let mut html = outcome_banner(decision);
+    html.push_str(&messages(decision));
+    let _ = write!(html, "<details><summary>Every step ({})</summary>{}</details>", trace.len(), steps(trace));
+    html
+}
+
+/// What happened, and whether the prediction agreed (no heading).
+pub fn reality_body(reality: &Reality, predicted: Option<&Expectation>) -> String {
+    let mut html = String::new();
+    let _ = write!(html, "<p class=\"hint\">Sent to <code class=\"url\">{}</code></p>", esc(&reality.url));
+    let _ = write!(html, "<p class=\"banner {}\" data-role=\"reality-verdict\">{}</p>", if reality.outcome == "ok" { "pass" } else if reality.outcome == "opaque" { "info" } else { "fail" }, esc(&reality.describe()));
+    if !reality.body.is_empty() {
+        let _ = write!(html, "<p>Body: <code data-role=\"reality-body\">{}</code></p>", esc(&reality.body));
+    }
+    if let Some(log) = &reality.log {
+        html.push_str("<p><strong>What the server received</strong> (its log for this run):</p><ol class=\"log\" data-role=\"server-log\">");
+        if log.is_empty() {
+            html.push_str("<li>nothing</li>");
+        }
+        for entry in log {
+            let _ = write!(html, "<li>{}</li>", esc(entry));
+        }
+        html.push_str("</ol>");
+    }
+    if let Some(predicted) = predicted {
+        html.push_str("<table class=\"agree\" data-role=\"agreement\"><caption>Prediction vs reality</caption><thead><tr><th scope=\"col\">Fact</th><th scope=\"col\">Predicted</th><th scope=\"col\">Observed</th><th scope=\"col\">Agree</th></tr></thead><tbody>");
+        for (fact, p, o) in reality.facts(predicted) {
+            let agree = match &o {
+                Some(o) => {
+                    if *o == p { "<span class=\"pass\" aria-label=\"agrees\">✔</span>" } else { "<span class=\"fail\" aria-label=\"disagrees\">✘</span>" }
+                }
+                None => "<span class=\"skip\" title=\"a page cannot see this; DevTools shows it\">–</span>",
+            };
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td><code>{}</code></td><td>{agree}</td></tr>",
+                esc(fact),
+                esc(&p),
+                esc(o.as_deref().unwrap_or("not visible to the page")),
+            );
+        }
+        html.push_str("</tbody></table>");
+    }
+    html
+}

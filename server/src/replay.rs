@@ -1,0 +1,54 @@
+//! `/replay/{run}?<replay>`: answers exactly as the URL says (see
+//! [`corslab::replay`] for the format and its safety rules).
+//!
+//! Every `OPTIONS` request gets the scripted preflight answer (or a plain
+//! 404 without one), every other request the scripted response, with
+//! `{origin}` and `{url}` substituted and `Content-Length` added unless
+//! scripted. Nothing else is added: the server runs hyper without its
+//! `Date` header. Header lines go out in the scripted order, a repeated name
+//! as separate lines; one limit of the HTTP stack: lines of one name are
+//! sent together, at the place of the first (every recorded scenario
+//! repeats a name only on adjacent lines).
+
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::header::HOST;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use corslab::replay::{ReplaySpec, is_valid_run_id};
+
+use crate::AppState;
+use crate::query::BadRequest;
+
+/// `/replay/{run}`, any method.
+pub(crate) async fn handle(State(state): State<AppState>, Path(run): Path<String>, request: Request) -> Response {
+    if !is_valid_run_id(&run) {
+        return BadRequest(format!("invalid run id {run:?}: 1 to 64 of A-Z a-z 0-9 - _")).into_response();
+    }
+    state.log.record(&run, request.method(), request.uri().path(), request.headers());
+    let spec = match ReplaySpec::parse_query(request.uri().query().unwrap_or("")) {
+        Ok(spec) => spec,
+        Err(e) => return BadRequest(e.to_string()).into_response(),
+    };
+    // The URL as the browser asked for it, for `{url}`.
+    let host = request.headers().get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let url = format!("http://{host}{}", request.uri().path_and_query().map_or("/", |p| p.as_str()));
+    let (status, headers, body) = spec.answer(request.method().as_str(), &url);
+    let Ok(status) = StatusCode::from_u16(status) else {
+        return BadRequest(format!("status {status} cannot be sent")).into_response();
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let out = response.headers_mut();
+    for (name, value) in headers.iter() {
+        // Both were validated by parse_query and answer (tokens; no CR, LF
+        // or NUL); a value that still fails here is refused, not dropped.
+        match (HeaderName::from_bytes(name.as_str().as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(name), Ok(value)) => {
+                out.append(name, value);
+            }
+            _ => return BadRequest(format!("header {:?} cannot be sent", name.as_str())).into_response(),
+        }
+    }
+    response
+}
