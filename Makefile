@@ -15,6 +15,8 @@ help:
 	@echo "make build     release page in www/dist/"
 	@echo "make predict   SCENARIOS=FILE BROWSER=chrome|firefox|spec: predictions JSON"
 	@echo "make explain   SCENARIOS=FILE: each decision step by step"
+	@echo "make verify    [SCENARIOS=\"FILE...\"] [RECORD=OUT]: replay in headless Chromium, compare"
+	@echo "make bench-server  wrk: policy endpoint vs tower-http vs bare axum"
 	@echo "make testdata  refresh crates/core/testdata/ from SHARED=$(SHARED)"
 
 setup:
@@ -28,7 +30,7 @@ run: setup
 	trap 'exit 130' INT TERM; \
 	wait_for_port 8080 $$server /dev/null; \
 	echo "page: http://localhost:5050   server: http://localhost:8080   (Ctrl-C stops both)"; \
-	cd www && trunk --log-level warn serve --offline
+	cd www && trunk -q serve --offline
 
 test: setup testdata
 	@.ci/test
@@ -40,18 +42,30 @@ testdata:
 	@.ci/testdata "$(SHARED)"
 
 # Scenario files to predict or explain, and the browser profile.
-SCENARIOS ?= crates/core/testdata/scenarios/recorded.json
+# (predict and explain default to the recorded file; verify to every file).
+PREDICT_DEFAULT := crates/core/testdata/scenarios/recorded.json
 BROWSER ?= chrome
 
 .PHONY: predict explain
 predict:
-	@cargo run --locked -q -p corslab-cli -- predict "$(SCENARIOS)" --browser "$(BROWSER)"
+	@cargo run --locked -q -p corslab-cli -- predict "$(or $(SCENARIOS),$(PREDICT_DEFAULT))" --browser "$(BROWSER)"
 
 explain:
-	@cargo run --locked -q -p corslab-cli -- predict "$(SCENARIOS)" --browser "$(BROWSER)" --explain
+	@cargo run --locked -q -p corslab-cli -- predict "$(or $(SCENARIOS),$(PREDICT_DEFAULT))" --browser "$(BROWSER)" --explain
 
 # Preflights against the policy endpoint, tower-http's CorsLayer and a bare
 # axum app (wrk, alternating rounds): req/s, p99 and the ratios to bare.
 .PHONY: bench-server
 bench-server:
 	@.ci/bench-server
+
+# Scenario files to replay in headless Chromium (default: every file under
+# crates/core/testdata/scenarios/, the copy of ../shared/scenarios/ plus the
+# project's own recordings). RECORD=FILE writes the observations as a new
+# cors-scenarios/1 recording.
+VERIFY_DEFAULT := $(wildcard crates/core/testdata/scenarios/*.json)
+
+.PHONY: verify
+verify: setup
+	@cargo build --locked -q -p corslab-cli
+	@target/debug/corslab verify $(or $(SCENARIOS),$(VERIFY_DEFAULT)) $(if $(RECORD),--record $(RECORD))

@@ -36,6 +36,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 
 mod guard;
+mod frame;
 pub mod log;
 mod policy;
 mod policy_layer;
@@ -100,7 +101,8 @@ pub fn app(config: Config) -> Router {
         .route_service("/policy/{run}/{*rest}", policy)
         .route("/log/{run}", get(read_log))
         .with_state(state)
-        .merge(seed::routes(config))
+        .merge(seed::routes(config.clone()))
+        .route("/frame", get(frame::frame).with_state(Arc::new(config)))
         .layer(guard::GuardLayer { max_uri_len: MAX_URI_LEN, max_body_len: MAX_BODY_LEN, timeout: REQUEST_TIMEOUT })
 }
 

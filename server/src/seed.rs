@@ -8,22 +8,26 @@
 //! `/allow/origin?origin=O` names `O` instead of the configured origin, and
 //! `/allow/list?origin=A&origin=B` uses that list instead of the configured
 //! one, so a page (or a test) can show both the fix and the failure.
+//!
+//! What each route answers is [`corslab::article::ArticleRoute`]: the
+//! explainer predicts these routes with the very same code.
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, ORIGIN, VARY};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::header::ORIGIN;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use corslab::Origin;
+use corslab::article::ArticleRoute;
 
 use crate::Config;
 use crate::query::{BadRequest, pairs};
 
 /// The body of every seed route, as in the article.
-pub const HELLO: &str = "Hello from the server!";
+pub use corslab::article::HELLO;
 
 pub(crate) fn routes(config: Config) -> Router {
     Router::new()
@@ -34,38 +38,51 @@ pub(crate) fn routes(config: Config) -> Router {
         .with_state(Arc::new(config))
 }
 
-fn hello() -> (HeaderMap, &'static str) {
-    let mut headers = HeaderMap::new();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-    (headers, HELLO)
-}
-
 /// Reads the `origin` query parameters, each a strictly serialized origin.
 fn query_origins(query: Option<&str>) -> Result<Vec<Origin>, BadRequest> {
     pairs(query, &["origin"])?
         .into_iter()
         .map(|(_, value)| {
-            Origin::parse(&value)
-                .map_err(|e| BadRequest(format!("query parameter origin={value:?}: {e}")))
+            Origin::parse(&value).map_err(|e| BadRequest(format!("query parameter origin={value:?}: {e}")))
         })
         .collect()
 }
 
-async fn no_cors(RawQuery(query): RawQuery) -> Result<Response, BadRequest> {
-    pairs(query.as_deref(), &[])?;
-    Ok(hello().into_response())
+/// The request's `Origin`, when it is a valid serialized origin.
+fn request_origin(headers: &HeaderMap) -> Option<Origin> {
+    headers.get(ORIGIN).and_then(|v| v.to_str().ok()).and_then(|v| Origin::parse(v).ok())
 }
 
-async fn allow_any(RawQuery(query): RawQuery) -> Result<Response, BadRequest> {
+/// Sends what the core says the route answers.
+fn answer(route: &ArticleRoute, headers: &HeaderMap) -> Response {
+    let answer = route.answer(request_origin(headers).as_ref());
+    let mut out = HeaderMap::new();
+    for (name, value) in answer.headers.iter() {
+        // The body sets Content-Length itself.
+        if name.as_str() == "content-length" {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value)) {
+            out.append(name, value);
+        }
+    }
+    (out, answer.body.unwrap_or_default()).into_response()
+}
+
+async fn no_cors(RawQuery(query): RawQuery, headers: HeaderMap) -> Result<Response, BadRequest> {
     pairs(query.as_deref(), &[])?;
-    let (mut headers, body) = hello();
-    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    Ok((headers, body).into_response())
+    Ok(answer(&ArticleRoute::NoCors, &headers))
+}
+
+async fn allow_any(RawQuery(query): RawQuery, headers: HeaderMap) -> Result<Response, BadRequest> {
+    pairs(query.as_deref(), &[])?;
+    Ok(answer(&ArticleRoute::AllowAny, &headers))
 }
 
 async fn allow_origin(
     State(config): State<Arc<Config>>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Response, BadRequest> {
     let named = query_origins(query.as_deref())?;
     let origin = match named.as_slice() {
@@ -73,32 +90,19 @@ async fn allow_origin(
         [one] => Some(one.clone()),
         _ => return Err(BadRequest("give at most one origin= parameter".to_owned())),
     };
-    let (mut headers, body) = hello();
-    if let Some(value) = origin.and_then(|o| HeaderValue::try_from(o.to_string()).ok()) {
-        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value);
-    }
-    Ok((headers, body).into_response())
+    let route = match origin {
+        Some(origin) => ArticleRoute::AllowOrigin(origin),
+        None => ArticleRoute::NoCors,
+    };
+    Ok(answer(&route, &headers))
 }
 
 async fn allow_list(
     State(config): State<Arc<Config>>,
     RawQuery(query): RawQuery,
-    request_headers: HeaderMap,
+    headers: HeaderMap,
 ) -> Result<Response, BadRequest> {
     let named = query_origins(query.as_deref())?;
-    let list = if named.is_empty() { &config.allowed_origins } else { &named };
-    let (mut headers, body) = hello();
-    // The answer depends on the request's Origin, so caches must key on it:
-    // Vary goes on every answer, allowed or not.
-    headers.insert(VARY, HeaderValue::from_static("Origin"));
-    let request_origin = request_headers
-        .get(ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| Origin::parse(v).ok());
-    if let Some(origin) = request_origin.filter(|o| list.contains(o))
-        && let Ok(value) = HeaderValue::try_from(origin.to_string())
-    {
-        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value);
-    }
-    Ok((headers, body).into_response())
+    let list = if named.is_empty() { config.allowed_origins.clone() } else { named };
+    Ok(answer(&ArticleRoute::AllowList(list), &headers))
 }

@@ -156,3 +156,17 @@ async fn serves_over_a_real_socket() {
     assert!(raw.to_ascii_lowercase().contains("access-control-allow-origin: *"), "{raw}");
     assert!(raw.ends_with(HELLO), "{raw}");
 }
+
+#[tokio::test]
+async fn the_frame_page_trusts_only_the_allowed_origins() {
+    let answer = get(Config::default(), "/frame", None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(header(&answer, "content-type"), Some("text/html; charset=utf-8"));
+    let csp = header(&answer, "content-security-policy").unwrap_or_default();
+    assert!(csp.contains("frame-ancestors http://localhost:5050 http://127.0.0.1:5050"), "{csp}");
+    assert!(answer.body.contains(r#"["http://localhost:5050","http://127.0.0.1:5050"]"#), "{}", answer.body);
+    assert!(answer.body.contains("allowed.includes(event.origin)"));
+    let config = Config { allowed_origins: vec![] };
+    let answer = get(config, "/frame", None).await;
+    assert!(header(&answer, "content-security-policy").unwrap_or_default().contains("frame-ancestors 'none'"));
+}

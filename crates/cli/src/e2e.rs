@@ -153,6 +153,7 @@ pub(crate) fn e2e(options: &Options) -> Result<(), String> {
             .no_sandbox()
             .user_data_dir(&profile)
             .window_size(1280, 800)
+            .viewport(chromiumoxide::handler::viewport::Viewport { width: 1280, height: 800, ..Default::default() })
             .args(["disable-background-networking", "disable-component-update", "disable-sync", "no-first-run", "disable-quic", "disable-gpu"])
             .build()
             .map_err(|e| e.to_string())?;
@@ -211,22 +212,27 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         let verdict = s.text(&format!("#avoid-{demo} [data-role=demo-verdict]")).await;
         let passed = s.count(&format!("#avoid-{demo} [data-role=demo-verdict].pass")).await == 1;
         checks.check(passed, format!("{demo}: {verdict:?}"));
-        let log = s.text(&format!("#avoid-{demo} [data-role=server-log]")).await;
+        let log: Vec<String> = s
+            .eval(&format!("[...document.querySelectorAll('#avoid-{demo} [data-role=server-log] li')].map(l => l.textContent)"))
+            .await
+            .unwrap_or_default();
+        let lines = |prefix: &str| log.iter().filter(|l| l.starts_with(prefix)).count();
+        let preflights = log.iter().filter(|l| l.contains("— a preflight")).count();
         match demo {
             "simplify" => {
                 checks.check(s.text("#avoid-simplify [data-role=demo-preflight]").await == "no preflight", "simplify: predicted no preflight");
                 checks.check(s.count("#avoid-simplify [data-role=changes] li").await == 3, "simplify: three changes");
-                checks.check(!log.contains("a preflight") && log.contains("POST"), format!("simplify: server log {log:?}"));
+                checks.check(preflights == 0 && lines("POST ") == 1, format!("simplify: server log {log:?}"));
             }
             "cache" => {
-                checks.check(log.matches("a preflight").count() == 1 && log.matches("PUT").count() == 2, format!("cache: server log {log:?}"));
+                checks.check(preflights == 1 && lines("PUT ") == 2, format!("cache: server log {log:?}"));
                 let entries = s.text("#avoid-cache [data-role=cache-entries]").await;
                 checks.check(entries.contains("cached for 600 s"), format!("cache: entries {entries:?}"));
             }
             "proxy" => {
                 checks.check(s.count("#avoid-proxy [data-role=proxy-missing]").await == 0, "proxy: the proxy answered");
                 checks.check(s.text("#avoid-proxy [data-role=reality-verdict]").await.contains("(basic)"), "proxy: a basic (same-origin) response");
-                checks.check(!log.contains("a preflight") && log.contains("PUT"), format!("proxy: server log {log:?}"));
+                checks.check(preflights == 0 && lines("PUT ") == 1, format!("proxy: server log {log:?}"));
             }
             _ => checks.check(s.text("#avoid-iframe [data-role=demo-preflight]").await == "no preflight", format!("iframe: {verdict:?}")),
         }
@@ -241,8 +247,11 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
     checks.check(s.text("#reality [data-role=server-log]").await.contains("a preflight"), "failing scenario: the server saw the preflight");
     let fragment: String = s.eval("location.hash").await.unwrap_or_default();
     checks.check(fragment.starts_with("#lab="), "the scenario lives in the URL fragment");
+    // Readable at 1280x800: the two panels side by side, nothing wider than the window.
+    let wide: (u32, u32) = s.eval("[document.documentElement.scrollWidth, document.querySelectorAll('#lab > .grid')[1].children[1].getBoundingClientRect().left > 600 ? 2 : 1]").await.map(|v: Vec<u32>| (v[0], v[1])).unwrap_or((0, 0));
+    checks.check(wide.0 <= 1280 && wide.1 == 2, format!("1280x800: scroll width {} and {} column(s)", wide.0, wide.1));
     if let Some(path) = &options.screenshot {
-        s.eval::<bool>("(() => { document.querySelector('#lab').scrollIntoView(); return true; })()").await?;
+        s.eval::<bool>("(() => { document.querySelector('#prediction').scrollIntoView(); window.scrollBy(0, -8); return true; })()").await?;
         let png = s
             .page
             .screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).full_page(false).build())
@@ -250,6 +259,18 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
             .map_err(|e| format!("screenshot: {e}"))?;
         std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
     }
+    // Readable at 400 px wide: nothing overflows sideways.
+    s.page
+        .execute(chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams::new(400, 800, 1.0, false))
+        .await
+        .map_err(|e| format!("narrow viewport: {e}"))?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let narrow: u32 = s.eval("document.documentElement.scrollWidth").await.unwrap_or(0);
+    checks.check(narrow <= 400, format!("400 px wide: the page is {narrow} px wide"));
+    s.page
+        .execute(chromiumoxide::cdp::browser_protocol::emulation::ClearDeviceMetricsOverrideParams::default())
+        .await
+        .map_err(|e| format!("viewport: {e}"))?;
     // Reload restores the composition from the fragment.
     s.eval::<bool>("(() => { location.reload(); return true; })()").await?;
     s.wait("document.querySelector('#prediction [data-role=verdict]') && document.querySelector('#prediction [data-role=verdict]').textContent.startsWith('Blocked')", "the restored scenario", long).await?;

@@ -2,8 +2,6 @@
 //!
 //! <https://fetch.spec.whatwg.org/#http-access-control-allow-headers>
 
-use std::borrow::Cow;
-
 use serde::Serialize;
 
 use crate::header::{HeaderList, HeaderName};
@@ -13,10 +11,12 @@ use crate::token::{is_token, split_list};
 
 const NAME: &str = "access-control-allow-headers";
 
-/// The header names a preflight response lists, lower-cased (names match
-/// case-insensitively); borrowed from the response when already lower-case.
+/// The header names a preflight response lists, as written and borrowed
+/// from the response: names match case-insensitively, so they are compared
+/// that way rather than lower-cased (which would allocate per name on the
+/// server's path); the cache stores them lower-cased.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct AllowHeaders<'a>(pub Vec<Cow<'a, str>>);
+pub struct AllowHeaders<'a>(pub Vec<&'a str>);
 
 /// Parses `Access-Control-Allow-Headers` (every line, as one list):
 /// `Ok(None)` when absent.
@@ -33,11 +33,7 @@ pub fn parse_allow_headers(headers: &HeaderList) -> Result<Option<AllowHeaders<'
             if !is_token(token) {
                 return Err(token.to_owned());
             }
-            names.push(if token.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(token.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(token)
-            });
+            names.push(token);
         }
     }
     Ok(present.then_some(AllowHeaders(names)))
@@ -60,9 +56,9 @@ pub enum HeadersMatch {
 }
 
 impl AllowHeaders<'_> {
-    /// Whether the list names `name` (lower-case).
+    /// Whether the list names `name`, in any case.
     pub fn lists(&self, name: &str) -> bool {
-        self.0.iter().any(|n| n == name)
+        self.0.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
     /// Whether the list holds `*`.

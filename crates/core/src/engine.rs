@@ -315,7 +315,7 @@ fn run(
                             decision.warnings.push(Warning::AuthorizationCoveredByWildcard);
                         }
                         let methods: Vec<String> = grant.methods.0.iter().map(|m| (*m).to_owned()).collect();
-                        let headers: Vec<String> = grant.headers.0.iter().map(|h| h.to_string()).collect();
+                        let headers: Vec<String> = grant.headers.0.iter().map(|h| (*h).to_owned()).collect();
                         cache.store(
                             origin,
                             request.url_str(),

@@ -216,7 +216,11 @@ async fn proxy(page: &str, browser: Browser) {
     let (spec, _) = ReplaySpec::from_scenario(&scenario, page);
     // trunk's [[proxy]] forwards /api/... on this page's origin to the server.
     let url = format!("{page}/api{}", spec.path_and_query(&run_id));
-    let Some((expectation, _)) = predict(&scenario, page, &url, browser) else { return };
+    // The proxy is an HTTP server of its own: it adds a Date header, which a
+    // same-origin page can read.
+    let mut proxied = scenario.clone();
+    proxied.response.headers.push(("Date".to_owned(), "(added by the proxy)".to_owned()));
+    let Some((expectation, _)) = predict(&proxied, page, &url, browser) else { return };
     let mut html = format!(
         "<p>Same request, sent to <code>{}/api/…</code> on this page's own origin: predicted <strong data-role=\"demo-preflight\">{}</strong>, a <code>{}</code> response.</p>",
         view::esc(page),

@@ -61,7 +61,7 @@ impl Reality {
             ("outcome", predicted.outcome.clone(), Some(self.outcome.clone())),
             ("status", json(&predicted.status), Some(json(&self.status))),
             ("response type", json(&predicted.response_type), Some(json(&self.response_type))),
-            ("readable headers", predicted.visible_headers.join(", "), Some(self.visible_headers.join(", "))),
+            ("readable headers", list(&predicted.visible_headers), Some(list(&self.visible_headers))),
             (
                 "preflight",
                 json(&predicted.preflight),
@@ -80,6 +80,11 @@ impl Reality {
     pub fn agrees_with(&self, predicted: &Expectation) -> bool {
         self.facts(predicted).iter().all(|(_, p, o)| o.as_ref().is_none_or(|o| o == p))
     }
+}
+
+/// Names joined by `, `, or `(none)`.
+fn list(names: &[String]) -> String {
+    if names.is_empty() { "(none)".to_owned() } else { names.join(", ") }
 }
 
 /// JSON text of anything serializable.

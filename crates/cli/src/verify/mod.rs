@@ -404,12 +404,13 @@ impl Served {
             .await
             .map_err(|e| format!("cannot bind {addr} for {what}: {e}"))?;
         let (stop, stopped) = oneshot::channel::<()>();
+        // The companion server's own loop: no automatic Date header, so a
+        // replay sends exactly the scripted headers.
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            let _ = corslab_server::serve(listener, router, async {
+                let _ = stopped.await;
+            })
+            .await;
         });
         Ok(Served { stop, task })
     }
