@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::header::{HeaderList, HeaderName};
 use crate::profile::{AuthorizationUnderWildcard, Profile};
 use crate::safelist::is_cors_non_wildcard_request_header_name;
-use crate::token::{is_token, split_list};
+use crate::token::parse_header_token_list;
 
 const NAME: &str = "access-control-allow-headers";
 
@@ -25,18 +25,7 @@ pub struct AllowHeaders<'a>(pub Vec<&'a str>);
 ///
 /// The first element that is not a header-name token.
 pub fn parse_allow_headers(headers: &HeaderList) -> Result<Option<AllowHeaders<'_>>, String> {
-    let mut names = Vec::new();
-    let mut present = false;
-    for line in headers.values(NAME) {
-        present = true;
-        for token in split_list(line) {
-            if !is_token(token) {
-                return Err(token.to_owned());
-            }
-            names.push(token);
-        }
-    }
-    Ok(present.then_some(AllowHeaders(names)))
+    parse_header_token_list(headers, NAME).map(|list| list.map(AllowHeaders)).map_err(str::to_owned)
 }
 
 /// The verdict on the request's unsafe headers.
@@ -74,14 +63,13 @@ impl AllowHeaders<'_> {
         let wildcard = !credentials && self.has_wildcard();
         // `Authorization` is a CORS non-wildcard request-header name: the
         // standard checks it before the other names and never lets `*` cover it.
-        if profile.authorization_under_wildcard == AuthorizationUnderWildcard::NotCovered {
-            if let Some(name) = unsafe_names
+        if profile.authorization_under_wildcard == AuthorizationUnderWildcard::NotCovered
+            && let Some(name) = unsafe_names
                 .iter()
                 .find(|n| is_cors_non_wildcard_request_header_name(n.as_str()) && !self.lists(n.as_str()))
             {
                 return HeadersMatch::NotAllowed(name.clone());
             }
-        }
         let mut authorization_under_wildcard = false;
         for name in unsafe_names {
             if self.lists(name.as_str()) {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::header::HeaderList;
 use crate::method::{Method, is_cors_safelisted_method};
-use crate::token::{is_token, split_list};
+use crate::token::parse_header_token_list;
 
 const NAME: &str = "access-control-allow-methods";
 
@@ -22,18 +22,7 @@ pub struct AllowMethods<'a>(pub Vec<&'a str>);
 ///
 /// The first element that is not a method token.
 pub fn parse_allow_methods(headers: &HeaderList) -> Result<Option<AllowMethods<'_>>, String> {
-    let mut methods = Vec::new();
-    let mut present = false;
-    for line in headers.values(NAME) {
-        present = true;
-        for token in split_list(line) {
-            if !is_token(token) {
-                return Err(token.to_owned());
-            }
-            methods.push(token);
-        }
-    }
-    Ok(present.then_some(AllowMethods(methods)))
+    parse_header_token_list(headers, NAME).map(|list| list.map(AllowMethods)).map_err(str::to_owned)
 }
 
 /// How a method got through (or not).
@@ -70,6 +59,6 @@ impl AllowMethods<'_> {
 
     /// Whether the list holds `*`.
     pub fn has_wildcard(&self) -> bool {
-        self.0.iter().any(|m| *m == "*")
+        self.0.contains(&"*")
     }
 }

@@ -348,12 +348,11 @@ fn run(
     // 5. The request itself, and its response.
     let response = server.respond(request);
     if let Some(location) = response.redirect_location() {
-        if tainting == Tainting::Cors {
-            if let Err(failure) = cors_check(request, &response, Stage::Actual, trace) {
+        if tainting == Tainting::Cors
+            && let Err(failure) = cors_check(request, &response, Stage::Actual, trace) {
                 fail_and_clear(decision, request, failure, profile, preflight_path, cache, trace);
                 return;
             }
-        }
         decision.unknown_reason = Some(format!(
             "the response redirects ({}) to {location}; following redirects is not modelled",
             response.status
@@ -364,12 +363,11 @@ fn run(
         decision.unknown_reason = Some(format!("status {} is not a final HTTP status", response.status));
         return;
     }
-    if tainting == Tainting::Cors {
-        if let Err(failure) = cors_check(request, &response, Stage::Actual, trace) {
+    if tainting == Tainting::Cors
+        && let Err(failure) = cors_check(request, &response, Stage::Actual, trace) {
             fail_and_clear(decision, request, failure, profile, preflight_path, cache, trace);
             return;
         }
-    }
 
     // 6. What the page sees.
     decision.visible_headers = visible_headers(&response.headers, tainting, request.includes_credentials());

@@ -7,7 +7,7 @@ use crate::forbidden::is_forbidden_response_header_name;
 use crate::header::HeaderList;
 use crate::response::Tainting;
 use crate::safelist::is_cors_safelisted_response_header_name;
-use crate::token::{is_token, split_list};
+use crate::token::parse_header_token_list;
 
 const NAME: &str = "access-control-expose-headers";
 
@@ -25,15 +25,7 @@ pub enum Exposed<'a> {
 /// Reads `Access-Control-Expose-Headers` for a request with or without
 /// credentials. An invalid list exposes nothing (both browsers discard it).
 pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed<'_> {
-    let mut names = Vec::new();
-    for line in headers.values(NAME) {
-        for token in split_list(line) {
-            if !is_token(token) {
-                return Exposed::Nothing;
-            }
-            names.push(token);
-        }
-    }
+    let Ok(Some(names)) = parse_header_token_list(headers, NAME) else { return Exposed::Nothing };
     if names.is_empty() {
         Exposed::Nothing
     } else if !credentials && names.contains(&"*") {

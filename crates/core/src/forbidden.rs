@@ -86,11 +86,10 @@ pub fn forbidden_request_header(
             return Some(ForbiddenRequestHeader::Prefix { prefix });
         }
     }
-    if matches!(name, "x-http-method" | "x-http-method-override" | "x-method-override") {
-        if let Some(method) = get_decode_split(value).into_iter().find(|m| is_forbidden_method(m)) {
+    if matches!(name, "x-http-method" | "x-http-method-override" | "x-method-override")
+        && let Some(method) = get_decode_split(value).into_iter().find(|m| is_forbidden_method(m)) {
             return Some(ForbiddenRequestHeader::MethodOverride { method });
         }
-    }
     if name == "user-agent" && profile.user_agent == UserAgentHeader::Dropped {
         return Some(ForbiddenRequestHeader::UserAgent);
     }

@@ -208,11 +208,10 @@ impl Origin {
         }
         // Structural checks on the raw text come first, so that the error names
         // what the user wrote rather than what the URL parser made of it.
-        if let Some(at) = rest.find('@') {
-            if rest[..at].find(['/', '?', '#']).is_none() {
+        if let Some(at) = rest.find('@')
+            && rest[..at].find(['/', '?', '#']).is_none() {
                 return Err(OriginParseError::Userinfo);
             }
-        }
         if let Some(pos) = rest.find(['/', '?', '#', '\\']) {
             return Err(match &rest[pos..] {
                 "/" => OriginParseError::TrailingSlash,
@@ -226,11 +225,10 @@ impl Origin {
         if host_part.is_empty() {
             return Err(OriginParseError::MissingHost);
         }
-        if let Some(port) = authority[host_part.len()..].strip_prefix(':') {
-            if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(port) = authority[host_part.len()..].strip_prefix(':')
+            && (port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit())) {
                 return Err(OriginParseError::InvalidPort);
             }
-        }
         let url = Url::parse(input).map_err(|e| match e {
             url::ParseError::InvalidPort => OriginParseError::InvalidPort,
             url::ParseError::EmptyHost => OriginParseError::MissingHost,

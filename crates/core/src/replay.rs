@@ -442,7 +442,7 @@ mod tests {
         let origin = "origin=http%3A%2F%2Fa.test";
         for (query, expected) in [
             ("s=200".to_owned(), ReplayError::Missing { name: "origin" }),
-            (format!("{origin}"), ReplayError::Missing { name: "s" }),
+            (origin.to_string(), ReplayError::Missing { name: "s" }),
             (format!("{origin}&s=200&x=1"), ReplayError::UnknownParameter { name: "x".to_owned() }),
             (format!("{origin}&s=200&s=201"), ReplayError::Repeated { name: "s".to_owned() }),
             (format!("{origin}&s=99"), ReplayError::BadStatus { param: "s", value: "99".to_owned() }),

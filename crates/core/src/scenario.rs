@@ -177,6 +177,21 @@ pub struct Expectation {
 }
 
 impl Expectation {
+    /// An `unknown` outcome with every other field empty.
+    pub fn unknown() -> Expectation {
+        Expectation {
+            preflight: false,
+            outcome: Outcome::Unknown.as_str().to_owned(),
+            cors_error: None,
+            failed_parameter: None,
+            console: None,
+            status: None,
+            response_type: None,
+            visible_headers: Vec::new(),
+            preflight_count: None,
+        }
+    }
+
     /// The expectation with `{origin}` and `{url}` replaced.
     pub fn substituted(&self, origin: &str, url: &str) -> Expectation {
         let sub = |s: &Option<String>| s.as_ref().map(|v| substitute(v, origin, url));
@@ -500,17 +515,7 @@ pub fn prediction_of(id: &str, decision: &Decision) -> Prediction {
 fn unknown(scenario: &Scenario, reason: String) -> Prediction {
     Prediction {
         id: scenario.id.clone(),
-        expect: Expectation {
-            preflight: false,
-            outcome: Outcome::Unknown.as_str().to_owned(),
-            cors_error: None,
-            failed_parameter: None,
-            console: None,
-            status: None,
-            response_type: None,
-            visible_headers: Vec::new(),
-            preflight_count: None,
-        },
+        expect: Expectation::unknown(),
         reason: Some(reason),
     }
 }

@@ -92,6 +92,31 @@ fn trim_tab_or_space(s: &str) -> &str {
     &s[start..end]
 }
 
+/// Parses every `name` header of `headers` as one comma-separated list of
+/// tokens (`Access-Control-Allow-Methods`, `-Allow-Headers`, `-Expose-Headers`),
+/// borrowing the tokens: `Ok(None)` when there is no such header.
+///
+/// # Errors
+///
+/// The first element that is not a token.
+pub fn parse_header_token_list<'a>(
+    headers: &'a crate::header::HeaderList,
+    name: &str,
+) -> Result<Option<Vec<&'a str>>, &'a str> {
+    let mut tokens = Vec::new();
+    let mut present = false;
+    for line in headers.values(name) {
+        present = true;
+        for token in split_list(line) {
+            if !is_token(token) {
+                return Err(token);
+            }
+            tokens.push(token);
+        }
+    }
+    Ok(present.then_some(tokens))
+}
+
 /// Parses a comma-separated list of tokens.
 ///
 /// # Errors

@@ -160,11 +160,10 @@ pub fn repredict(app: &mut App) {
     predicted.notes.extend(notes);
     set_html("prediction", &view::prediction_panel(&app.composition, &predicted));
     app.predicted = Some(predicted);
-    if let Some(window) = web_sys::window() {
-        if let Ok(history) = window.history() {
+    if let Some(window) = web_sys::window()
+        && let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&app.composition.to_fragment()));
         }
-    }
 }
 
 /// The preset compositions of the server panel.
@@ -269,11 +268,10 @@ pub fn mount(root: &Element) -> Result<Shared, JsValue> {
 async fn load_recorded(shared: &Shared) {
     let mut scenarios = Vec::new();
     for name in SCENARIO_FILES {
-        if let Some(text) = crate::net::get_text(&format!("scenarios/{name}")).await {
-            if let Ok(file) = ScenarioFile::parse(&text) {
+        if let Some(text) = crate::net::get_text(&format!("scenarios/{name}")).await
+            && let Ok(file) = ScenarioFile::parse(&text) {
                 scenarios.extend(file.scenarios);
             }
-        }
     }
     let mut options = String::from("<option value=\"\">Choose a recorded scenario…</option>");
     for scenario in &scenarios {
@@ -444,11 +442,10 @@ fn on_input(shared: &Shared, event: &Event) {
         }
         return;
     }
-    if id == "req-has-body" {
-        if let Some(area) = by_id(&document, "req-body").and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok()) {
+    if id == "req-has-body"
+        && let Some(area) = by_id(&document, "req-body").and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok()) {
             area.set_disabled(!checked(&document, "req-has-body"));
         }
-    }
     let problems_before = policy_problems(&app.composition);
     app.composition = c;
     if policy_problems(&app.composition) != problems_before {

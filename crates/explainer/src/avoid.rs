@@ -11,7 +11,7 @@ use corslab::Origin;
 use corslab::replay::ReplaySpec;
 use corslab::scenario::{Expectation, Scenario, ScenarioRequest, ScriptedResponse, prediction_of, run};
 use corslab::simplify::nearest_simple_request;
-use corslab::{Browser, CredentialsMode, FetchCall, RequestMode};
+use corslab::{Browser, FetchCall};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -50,21 +50,10 @@ fn set(id: &str, html: &str) {
     }
 }
 
-/// The preflighted request every demo starts from.
+/// The preflighted request every demo starts from: the page's default
+/// composition (a PUT with a JSON body and a custom header).
 fn base_request() -> ScenarioRequest {
-    ScenarioRequest {
-        method: "PUT".to_owned(),
-        path: "/data".to_owned(),
-        headers: vec![
-            ("Content-Type".to_owned(), "application/json".to_owned()),
-            ("X-Request-Id".to_owned(), "42".to_owned()),
-        ],
-        mode: RequestMode::Cors,
-        credentials: CredentialsMode::SameOrigin,
-        body: Some("{\"a\":1}".to_owned()),
-        page_origin: None,
-        server_origin: None,
-    }
+    crate::state::Composition::default().request
 }
 
 /// A server that allows the request, optionally caching the preflight.
@@ -235,6 +224,9 @@ async fn proxy(page: &str, browser: Browser) {
     set("proxy", &html);
 }
 
+/// A `message` listener, kept alive until its answer arrives.
+type MessageListener = Closure<dyn Fn(web_sys::MessageEvent)>;
+
 /// The iframe's answer, or why there is none.
 async fn ask_frame(request: serde_json::Value) -> Result<serde_json::Value, String> {
     let document = document().map_err(|_| "no document".to_owned())?;
@@ -262,7 +254,7 @@ async fn ask_frame(request: serde_json::Value) -> Result<serde_json::Value, Stri
         .ok_or("the iframe has no window")?;
     let id = new_run_id();
     let message = serde_json::json!({ "id": id, "request": request });
-    let answer: Rc<RefCell<Option<Closure<dyn Fn(web_sys::MessageEvent)>>>> = Rc::new(RefCell::new(None));
+    let answer: Rc<RefCell<Option<MessageListener>>> = Rc::new(RefCell::new(None));
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let expected_id = id.clone();
         let slot = answer.clone();

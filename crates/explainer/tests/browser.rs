@@ -2,6 +2,9 @@
 //! `make test` starts (configured to allow this test page's origin,
 //! `http://127.0.0.1:<port>`).
 
+// Assertion helpers outside #[test] functions panic on purpose.
+#![allow(clippy::panic)]
+
 use corslab::Browser;
 use corslab::scenario::{ScenarioFile, prediction_of, run_against};
 use corslab_explainer::net::{FetchInit, FetchOutcome, fetch};

@@ -256,10 +256,10 @@ async fn replay_one(
                     }
                     p
                 }
-                None => unknown(),
+                None => Expectation::unknown(),
             }
         }
-        Err(_) => unknown(),
+        Err(_) => Expectation::unknown(),
     };
 
     let fetch = FetchSpec {
@@ -314,21 +314,7 @@ fn as_expectation(observation: &FetchObservation, repeated: bool, preflights: u3
 }
 
 fn failed_run(message: String) -> Expectation {
-    Expectation { outcome: format!("error: {message}"), ..unknown() }
-}
-
-fn unknown() -> Expectation {
-    Expectation {
-        preflight: false,
-        outcome: "unknown".to_owned(),
-        cors_error: None,
-        failed_parameter: None,
-        console: None,
-        status: None,
-        response_type: None,
-        visible_headers: Vec::new(),
-        preflight_count: None,
-    }
+    Expectation { outcome: format!("error: {message}"), ..Expectation::unknown() }
 }
 
 /// The live origin and URL turned back into `{origin}` and `{url}`.
