@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use corslab::Browser;
-use corslab::scenario::{ScenarioFile, predict_file};
+use corslab::scenario::{ScenarioFile, predict_json};
 
 mod e2e;
 mod explain;
@@ -65,11 +65,11 @@ fn predict(args: &[String]) -> Result<(), String> {
     }
     let path = file.ok_or(USAGE)?;
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-    let scenarios = ScenarioFile::parse(&text).map_err(|e| format!("{path}: {e}"))?;
     let text = if explain {
+        let scenarios = ScenarioFile::parse(&text).map_err(|e| format!("{path}: {e}"))?;
         explain::explain_file(&scenarios, browser)
     } else {
-        let predictions = predict_file(&scenarios, browser);
+        let predictions = predict_json(&text, browser).map_err(|e| format!("{path}: {e}"))?;
         serde_json::to_string_pretty(&predictions).map_err(|e| e.to_string())? + "\n"
     };
     write_stdout(&text)

@@ -520,6 +520,38 @@ fn unknown(scenario: &Scenario, reason: String) -> Prediction {
     }
 }
 
+/// Predicts every scenario of a file given as JSON, leniently: a scenario
+/// that does not have the `cors-scenarios/1` shape (an unknown mode, a
+/// status that is not a number) still gets a result, `unknown` with the
+/// reason, and the others are predicted as usual.
+///
+/// # Errors
+///
+/// Only when the file as a whole is not JSON, has another format, or has no
+/// `scenarios` array.
+pub fn predict_json(json: &str, browser: Browser) -> Result<Predictions, ScenarioFileError> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(ScenarioFileError::Json)?;
+    let format = value.get("format").and_then(serde_json::Value::as_str).unwrap_or_default();
+    if format != SCENARIOS_FORMAT {
+        return Err(ScenarioFileError::Format(format.to_owned()));
+    }
+    let Some(scenarios) = value.get("scenarios").and_then(serde_json::Value::as_array) else {
+        return Err(ScenarioFileError::Format(format!("{format} without a \"scenarios\" array")));
+    };
+    let results = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| match serde_json::from_value::<Scenario>(raw.clone()) {
+            Ok(scenario) => predict(&scenario, browser),
+            Err(e) => {
+                let id = raw.get("id").and_then(serde_json::Value::as_str).map_or_else(|| format!("#{}", i + 1), str::to_owned);
+                Prediction { id, expect: Expectation::unknown(), reason: Some(format!("not a cors-scenarios/1 scenario: {e}")) }
+            }
+        })
+        .collect();
+    Ok(Predictions { format: PREDICTIONS_FORMAT.to_owned(), browser, results })
+}
+
 /// Predicts every scenario of a file.
 pub fn predict_file(file: &ScenarioFile, browser: Browser) -> Predictions {
     Predictions {

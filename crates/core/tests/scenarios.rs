@@ -42,3 +42,21 @@ fn every_recorded_scenario_is_predicted_exactly() {
     assert!(checked >= 200, "expected at least 200 (scenario, browser) pairs, checked {checked}");
     assert!(failures.is_empty(), "{} mismatches over {checked} predictions:\n{}", failures.len(), failures.join("\n"));
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_malformed_scenario_gets_an_unknown_result_and_the_rest_are_predicted() {
+    let json = r#"{"format":"cors-scenarios/1","scenarios":[
+      {"id":"navigate","request":{"method":"GET","path":"/","mode":"navigate"},"response":{"status":200,"headers":[]}},
+      {"request":{"method":"GET","path":"/"},"response":{"status":99999}},
+      {"id":"ok","request":{"method":"GET","path":"/"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}
+    ]}"#;
+    let predictions = corslab::scenario::predict_json(json, Browser::Chrome).expect("a scenario file");
+    let summary: Vec<(&str, &str, bool)> = predictions
+        .results
+        .iter()
+        .map(|p| (p.id.as_str(), p.expect.outcome.as_str(), p.reason.is_some()))
+        .collect();
+    assert_eq!(summary, [("navigate", "unknown", true), ("#2", "unknown", true), ("ok", "ok", false)]);
+    assert!(corslab::scenario::predict_json("{}", Browser::Chrome).is_err());
+    assert!(corslab::scenario::predict_json("not json", Browser::Chrome).is_err());
+}
