@@ -31,13 +31,6 @@ pub enum FetchOutcome {
     },
 }
 
-impl FetchOutcome {
-    /// Whether `fetch()` resolved.
-    pub fn is_resolved(&self) -> bool {
-        matches!(self, FetchOutcome::Resolved { .. })
-    }
-}
-
 /// What to ask `fetch()` for.
 #[derive(Clone, Debug)]
 pub struct FetchInit<'a> {
