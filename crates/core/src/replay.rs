@@ -236,6 +236,12 @@ impl ReplaySpec {
         (spec, left_out)
     }
 
+    /// `base` as this replay plays it: its request, with the answers the
+    /// replay sends (what the engine must predict to compare with a browser).
+    pub fn scenario(&self, base: &Scenario) -> Scenario {
+        Scenario { preflight_response: self.preflight.clone(), response: self.response.clone(), ..base.clone() }
+    }
+
     /// The query string (without `?`).
     pub fn to_query(&self) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());

@@ -418,6 +418,17 @@ impl Run {
     pub fn preflight_count(&self) -> u32 {
         u32::try_from(self.decisions.iter().filter(|d| d.preflight.sent).count()).unwrap_or(u32::MAX)
     }
+
+    /// The prediction the run comes to: the last request's facts, plus the
+    /// preflight count when the request was repeated (as `expect` records
+    /// it); `None` when no request was made.
+    pub fn prediction(&self, id: &str) -> Option<Prediction> {
+        let mut prediction = prediction_of(id, self.last()?);
+        if self.decisions.len() > 1 {
+            prediction.expect.preflight_count = Some(self.preflight_count());
+        }
+        Some(prediction)
+    }
 }
 
 /// Runs a prepared scenario under `browser`, its requests 10 ms apart on a
@@ -473,13 +484,9 @@ pub fn predict(scenario: &Scenario, browser: Browser) -> Prediction {
         Ok(prepared) => prepared,
         Err(why) => return unknown(scenario, why.0),
     };
-    let run = run(&prepared, browser, false);
-    let Some(last) = run.last() else { return unknown(scenario, "no request was made".to_owned()) };
-    let mut prediction = prediction_of(&scenario.id, last);
-    if scenario.repeat() > 1 {
-        prediction.expect.preflight_count = Some(run.preflight_count());
-    }
-    prediction
+    run(&prepared, browser, false)
+        .prediction(&scenario.id)
+        .unwrap_or_else(|| unknown(scenario, "no request was made".to_owned()))
 }
 
 /// The prediction fields of a decision, in its browser's vocabulary (the

@@ -337,12 +337,9 @@ fn on_click(shared: &Shared, event: &Event) {
             app.composition = c;
             render_forms(&app);
             repredict(&mut app);
-            let focus = if action == "add-row" {
-                by_id(&document, &format!("{prefix}-n-{focus_index}"))
-            } else {
-                by_id(&document, &format!("{prefix}-n-{focus_index}"))
-                    .or_else(|| document.query_selector(&format!("[data-rows=\"{prefix}\"] button")).ok().flatten())
-            };
+            // The new (or previous) row's name; with no rows left, the add button.
+            let focus = by_id(&document, &format!("{prefix}-n-{focus_index}"))
+                .or_else(|| document.query_selector(&format!("[data-rows=\"{prefix}\"] button")).ok().flatten());
             if let Some(element) = focus.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = element.focus();
             }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use corslab::Origin;
 use corslab::replay::ReplaySpec;
-use corslab::scenario::{Expectation, Scenario, ScenarioRequest, ScriptedResponse, prediction_of, run};
+use corslab::scenario::{Expectation, Scenario, ScenarioRequest, ScriptedResponse, run};
 use corslab::simplify::nearest_simple_request;
 use corslab::{Browser, FetchCall};
 use wasm_bindgen::JsCast;
@@ -97,10 +97,7 @@ fn call_of(scenario: &Scenario, url: &str) -> FetchCall {
 fn predict(scenario: &Scenario, page: &str, url: &str, browser: Browser) -> Option<(Expectation, corslab::scenario::Run)> {
     let prepared = scenario.prepare_at(page, url).ok()?;
     let result = run(&prepared, browser, true);
-    let mut expectation = prediction_of(&scenario.id, result.last()?).expect;
-    if scenario.repeat() > 1 {
-        expectation.preflight_count = Some(result.preflight_count());
-    }
+    let expectation = result.prediction(&scenario.id)?.expect;
     Some((expectation, result))
 }
 

@@ -5,10 +5,17 @@ use corslab::Browser;
 use corslab::Origin;
 use corslab::policy::CorsPolicy;
 use corslab::replay::ReplaySpec;
-use corslab::scenario::{Expectation, Run, prediction_of, run, run_against};
+use corslab::scenario::{Expectation, Prepared, Run, run, run_against};
 use corslab::{CredentialsMode, FetchCall, RequestMode};
 
 use crate::state::{Composition, ServerSetup};
+
+/// How the server answers a prediction: the replay's scripted answers, or a
+/// policy.
+enum Answering {
+    Replay(Prepared),
+    Policy(CorsPolicy),
+}
 
 /// The prediction for one composition.
 #[derive(Debug)]
@@ -68,46 +75,42 @@ pub fn predict(c: &Composition, page_origin: &str, url: &str) -> Predicted {
             return predicted;
         }
     };
-    let runs = |browser: Browser, traced: bool| -> Result<Run, String> {
-        match &c.server {
-            ServerSetup::Scripted { .. } => {
-                let scenario = c.scenario().ok_or("no scenario")?;
+    // How the server answers, built once for the three profiles.
+    let server = match &c.server {
+        ServerSetup::Scripted { .. } => c
+            .scenario()
+            .ok_or_else(|| "no scenario".to_owned())
+            .and_then(|scenario| {
                 let (spec, _) = ReplaySpec::from_scenario(&scenario, page_origin);
-                let replayed = corslab::scenario::Scenario {
-                    preflight_response: spec.preflight,
-                    response: spec.response,
-                    ..scenario
-                };
-                let prepared = replayed.prepare_at(page_origin, url).map_err(|e| e.to_string())?;
-                Ok(run(&prepared, browser, traced))
-            }
-            ServerSetup::Policy { query } => {
-                let policy = CorsPolicy::from_query(query).map_err(|errors| {
-                    let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                    format!("the policy is invalid: {}", list.join("; "))
-                })?;
-                Ok(run_against(&call(c, url), &page, &policy, c.repeat, browser, traced))
-            }
+                spec.scenario(&scenario).prepare_at(page_origin, url).map_err(|e| e.to_string())
+            })
+            .map(Answering::Replay),
+        ServerSetup::Policy { query } => CorsPolicy::from_query(query)
+            .map_err(|errors| {
+                let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                format!("the policy is invalid: {}", list.join("; "))
+            })
+            .map(Answering::Policy),
+    };
+    let server = match server {
+        Ok(server) => server,
+        Err(e) => {
+            predicted.error = Some(e);
+            return predicted;
         }
     };
+    let call = call(c, url);
     for browser in Browser::ALL {
-        match runs(browser, browser == c.browser) {
-            Ok(result) => {
-                if let Some(last) = result.last() {
-                    let mut expect = prediction_of(&c.id, last).expect;
-                    if c.repeat > 1 {
-                        expect.preflight_count = Some(result.preflight_count());
-                    }
-                    predicted.per_browser.push((browser, expect));
-                }
-                if browser == c.browser {
-                    predicted.run = Some(result);
-                }
-            }
-            Err(e) => {
-                predicted.error = Some(e);
-                return predicted;
-            }
+        let traced = browser == c.browser;
+        let result = match &server {
+            Answering::Replay(prepared) => run(prepared, browser, traced),
+            Answering::Policy(policy) => run_against(&call, &page, policy, c.repeat, browser, traced),
+        };
+        if let Some(prediction) = result.prediction(&c.id) {
+            predicted.per_browser.push((browser, prediction.expect));
+        }
+        if traced {
+            predicted.run = Some(result);
         }
     }
     predicted

@@ -20,7 +20,7 @@ use axum::response::Html;
 use axum::routing::get;
 use corslab::Browser;
 use corslab::replay::ReplaySpec;
-use corslab::scenario::{Expectation, Scenario, ScenarioFile, prediction_of, run};
+use corslab::scenario::{Expectation, Scenario, ScenarioFile, run};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -240,27 +240,12 @@ async fn replay_one(
     let left_out: Vec<String> = left_out.iter().map(|l| format!("{} header {}", l.answer, l.name)).collect();
 
     // The engine's prediction for exactly what is replayed.
-    let replayed = Scenario {
-        preflight_response: spec.preflight.clone(),
-        response: spec.response.clone(),
-        ..scenario.clone()
-    };
-    let predicted = match replayed.prepare_at(live_origin, &url) {
-        Ok(prepared) => {
-            let result = run(&prepared, Browser::Chrome, false);
-            match result.last() {
-                Some(last) => {
-                    let mut p = prediction_of(&scenario.id, last).expect;
-                    if scenario.repeat() > 1 {
-                        p.preflight_count = Some(result.preflight_count());
-                    }
-                    p
-                }
-                None => Expectation::unknown(),
-            }
-        }
-        Err(_) => Expectation::unknown(),
-    };
+    let predicted = spec
+        .scenario(scenario)
+        .prepare_at(live_origin, &url)
+        .ok()
+        .and_then(|prepared| run(&prepared, Browser::Chrome, false).prediction(&scenario.id))
+        .map_or_else(Expectation::unknown, |p| p.expect);
 
     let fetch = FetchSpec {
         url: url.clone(),
