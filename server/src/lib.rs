@@ -7,7 +7,7 @@
 //! Routes:
 //! - the seed article's: `GET /`, `/allow/origin`, `/allow/any`, `/allow/list`;
 //! - `/replay/{run}?...` (any method): answers exactly as the URL scripts it
-//!   ([`corslab::replay`]);
+//!   ([`corslab::formats::replay`]);
 //! - `/policy/{run}[/...]?...` (any method): answers as a correct CORS
 //!   middleware with the policy in the URL ([`corslab::policy`]);
 //! - `GET /log/{run}`: what the replay and policy routes received for that
@@ -30,7 +30,7 @@ use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use corslab::Origin;
-use corslab::replay::is_valid_run_id;
+use corslab::formats::replay::is_valid_run_id;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -79,7 +79,7 @@ impl Default for Config {
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest request target (path and query), in bytes: a replay query at
 /// its limit plus room for the path.
-pub const MAX_URI_LEN: usize = corslab::replay::MAX_QUERY_LEN + 1024;
+pub const MAX_URI_LEN: usize = corslab::formats::replay::MAX_QUERY_LEN + 1024;
 /// The longest request head (request line and headers), in bytes.
 pub const MAX_HEAD_LEN: usize = 64 * 1024;
 /// The longest request body, in bytes (no route reads one).

@@ -32,7 +32,7 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use corslab::policy::{ACTUAL_BODY, ACTUAL_CONTENT_TYPE, AnswerKind, CorsHeader, CorsPolicy, PolicyAnswer, PolicyErrors};
-use corslab::replay::is_valid_run_id;
+use corslab::formats::replay::is_valid_run_id;
 use tower::Service;
 
 use crate::log::RequestLog;

@@ -1,5 +1,5 @@
 //! `/replay/{run}?<replay>`: answers exactly as the URL says (see
-//! [`corslab::replay`] for the format and its safety rules).
+//! [`corslab::formats::replay`] for the format and its safety rules).
 //!
 //! Every `OPTIONS` request gets the scripted preflight answer (or a plain
 //! 404 without one), every other request the scripted response, with
@@ -15,7 +15,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::header::HOST;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use corslab::replay::{ReplaySpec, is_valid_run_id};
+use corslab::formats::replay::{ReplaySpec, is_valid_run_id};
 
 use crate::AppState;
 use crate::query::BadRequest;

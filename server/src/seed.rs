@@ -9,7 +9,7 @@
 //! `/allow/list?origin=A&origin=B` uses that list instead of the configured
 //! one, so a page (or a test) can show both the fix and the failure.
 //!
-//! What each route answers is [`corslab::article::ArticleRoute`]: the
+//! What each route answers is [`corslab::policy::article::ArticleRoute`]: the
 //! explainer predicts these routes with the very same code.
 
 use std::sync::Arc;
@@ -21,13 +21,13 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use corslab::Origin;
-use corslab::article::ArticleRoute;
+use corslab::policy::article::ArticleRoute;
 
 use crate::Config;
 use crate::query::{BadRequest, pairs};
 
 /// The body of every seed route, as in the article.
-pub use corslab::article::HELLO;
+pub use corslab::policy::article::HELLO;
 
 pub(crate) fn routes(config: Config) -> Router {
     Router::new()

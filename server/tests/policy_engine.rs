@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use corslab::policy::{AnswerKind, CorsHeader, CorsPolicy, PolicyConfig};
-use corslab::{Browser, Context, CredentialsMode, FetchCall, Origin, Outcome, RequestMode, cache::PreflightCache, decide};
+use corslab::{Browser, Context, CredentialsMode, FetchCall, Origin, Outcome, RequestMode, fetch::cache::PreflightCache, decide};
 use proptest::prelude::*;
 
 /// `ACAO`, `ACAC`, ... for short rows.

@@ -17,8 +17,8 @@ use std::path::PathBuf;
 use axum::http::StatusCode;
 use common::send;
 use corslab::Method;
-use corslab::replay::ReplaySpec;
-use corslab::scenario::{Scenario, ScenarioFile};
+use corslab::formats::replay::ReplaySpec;
+use corslab::formats::scenario::{Scenario, ScenarioFile};
 use corslab_server::{Config, app};
 
 /// Where the replay is reached in these tests.

@@ -15,8 +15,8 @@ use axum::http::StatusCode;
 use axum::routing::put;
 use common::{Answer, enc, send};
 use corslab::policy::{CorsPolicy, PolicyConfig};
-use corslab::replay::{MAX_QUERY_LEN, ReplaySpec};
-use corslab::scenario::ScriptedResponse;
+use corslab::formats::replay::{MAX_QUERY_LEN, ReplaySpec};
+use corslab::formats::scenario::ScriptedResponse;
 use corslab_server::{Config, CorsPolicyLayer, MAX_URI_LEN, app, log};
 
 const PAGE: &str = "http://localhost:5050";

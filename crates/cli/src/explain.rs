@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use corslab::Browser;
-use corslab::scenario::{ScenarioFile, prediction_of, run};
+use corslab::formats::scenario::{ScenarioFile, prediction_of, run};
 use corslab::trace::Verdict;
 
 /// Every scenario of `file`, decided under `browser`, as text.

@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use corslab::Browser;
-use corslab::scenario::{ScenarioFile, predict_json};
+use corslab::formats::scenario::{ScenarioFile, predict_json};
 
 mod e2e;
 mod explain;

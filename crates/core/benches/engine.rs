@@ -7,12 +7,12 @@
 
 use std::hint::black_box;
 
-use corslab::cache::PreflightCache;
-use corslab::classify::classify;
-use corslab::cors_check::cors_check;
-use corslab::expose_headers::{visible_header_names, visible_headers};
-use corslab::preflight::evaluate_preflight;
-use corslab::scenario::Responder;
+use corslab::fetch::cache::PreflightCache;
+use corslab::fetch::classify::classify;
+use corslab::fetch::cors_check::cors_check;
+use corslab::fetch::expose_headers::{visible_header_names, visible_headers};
+use corslab::fetch::preflight::evaluate_preflight;
+use corslab::formats::scenario::Responder;
 use corslab::trace::{NoTrace, Step};
 use corslab::{
     Browser, Context, CredentialsMode, FetchCall, FetchRequest, HeaderList, Origin, RequestMode, ServerResponse, Stage,

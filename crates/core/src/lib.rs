@@ -8,18 +8,23 @@
 //! link on the code that implements it; grep a spec anchor (for example
 //! `cors-safelisted-request-header`) to find the rule.
 //!
-//! The decision runs as one straight line in [`engine`]: [`request`] (what
-//! `fetch()` builds), [`origin`] (same-origin or not), [`classify`] (simple or
-//! preflighted, via [`safelist`]), [`cache`], [`preflight`] (with
-//! [`cors_check`], [`allow_methods`], [`allow_headers`], [`max_age`]), then the
-//! response ([`cors_check`] again, [`expose_headers`]). Where browsers
-//! differ, [`profile`] holds the switch; [`failure`] says what failed, and
-//! [`chromium`] and [`firefox`] say it in each browser's words.
+//! The crate's rooms:
+//!
+//! - [`origin`]: origins, parsed strictly and compared;
+//! - [`http`]: tokens, header names and lists, methods, MIME types, ranges;
+//! - [`fetch`]: the browser's fetch, decided as one straight line in
+//!   [`fetch::engine`]: the request `fetch()` builds, simple or preflighted,
+//!   the preflight and its cache, the CORS check, what the page reads;
+//! - [`browsers`]: the profiles (every departure from the standard is a
+//!   named switch), neutral failures and each browser's words for them;
+//! - [`policy`]: the server's side, a CORS policy checked when built;
+//! - [`formats`]: scenario files, predictions and replay URLs;
+//! - [`trace`]: the steps of a decision, each with its spec link.
 //!
 //! # Examples
 //!
 //! ```
-//! use corslab::{Browser, scenario::{ScenarioFile, predict}};
+//! use corslab::{Browser, formats::scenario::{ScenarioFile, predict}};
 //!
 //! let file = ScenarioFile::parse(r#"{"format": "cors-scenarios/1", "scenarios": [{
 //!   "id": "put-needs-preflight",
@@ -33,44 +38,22 @@
 //! assert_eq!(p.expect.cors_error.as_deref(), Some("MethodDisallowedByPreflightResponse"));
 //! ```
 
-pub mod allow_headers;
-pub mod allow_methods;
-pub mod article;
-pub mod cache;
-pub mod chromium;
-pub mod classify;
-pub mod cors_check;
-pub mod engine;
-pub mod expose_headers;
-pub mod failure;
-pub mod firefox;
-pub mod forbidden;
-pub mod header;
-pub mod max_age;
-pub mod method;
-pub mod mime;
+pub mod browsers;
+pub mod fetch;
+pub mod formats;
+pub mod http;
 pub mod origin;
 pub mod policy;
-pub mod preflight;
-pub mod profile;
-pub mod range;
-pub mod replay;
-pub mod request;
-pub mod response;
-pub mod safelist;
-pub mod scenario;
-pub mod simplify;
-pub mod token;
 pub mod trace;
 
-pub use engine::{Context, Decision, Outcome, Server, decide, decide_traced};
-pub use failure::{Failure, Stage, Warning};
-pub use header::{HeaderList, HeaderName};
-pub use method::Method;
+pub use browsers::failure::{Failure, Stage, Warning};
+pub use browsers::profile::{Browser, Profile};
+pub use fetch::engine::{Context, Decision, Outcome, Server, decide, decide_traced};
+pub use fetch::request::{CredentialsMode, FetchCall, FetchRequest, RequestMode};
+pub use fetch::response::{ServerResponse, Tainting};
+pub use http::header::{HeaderList, HeaderName};
+pub use http::method::Method;
 pub use origin::{Origin, OriginComparison, OriginParseError, TupleOrigin, default_port};
-pub use profile::{Browser, Profile};
-pub use request::{CredentialsMode, FetchCall, FetchRequest, RequestMode};
-pub use response::{ServerResponse, Tainting};
 pub use trace::{Step, Verdict};
 
 // The unit tests run in headless Chromium too (`make test`).

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use crate::chromium::ChromiumError;
-use crate::firefox::FirefoxError;
+use crate::browsers::chromium::ChromiumError;
+use crate::browsers::firefox::FirefoxError;
 
 /// How a step came out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -6,13 +6,13 @@
 
 use std::collections::BTreeSet;
 
-use corslab::cache::PreflightCache;
-use corslab::classify::classify;
-use corslab::max_age::max_age;
-use corslab::preflight::PreflightRequest;
-use corslab::safelist::check_safelisted;
-use corslab::scenario::Responder;
-use corslab::token::is_token;
+use corslab::fetch::cache::PreflightCache;
+use corslab::fetch::classify::classify;
+use corslab::fetch::max_age::max_age;
+use corslab::fetch::preflight::PreflightRequest;
+use corslab::fetch::safelist::check_safelisted;
+use corslab::formats::scenario::Responder;
+use corslab::http::token::is_token;
 use corslab::trace::NoTrace;
 use corslab::{
     Browser, Context, CredentialsMode, Decision, FetchCall, FetchRequest, HeaderList, HeaderName, Origin,

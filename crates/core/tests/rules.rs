@@ -10,29 +10,29 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 
-use corslab::allow_headers::{AllowHeaders, HeadersMatch, parse_allow_headers};
-use corslab::allow_methods::{AllowMethods, MethodMatch, parse_allow_methods};
-use corslab::cache::{CacheLookup, PreflightCache};
-use corslab::classify::{Classification, PreflightReason, classify};
-use corslab::cors_check::cors_check;
-use corslab::engine::Server;
-use corslab::expose_headers::{Exposed, exposed, visible_headers};
-use corslab::forbidden::{
+use corslab::fetch::allow_headers::{AllowHeaders, HeadersMatch, parse_allow_headers};
+use corslab::fetch::allow_methods::{AllowMethods, MethodMatch, parse_allow_methods};
+use corslab::fetch::cache::{CacheLookup, PreflightCache};
+use corslab::fetch::classify::{Classification, PreflightReason, classify};
+use corslab::fetch::cors_check::cors_check;
+use corslab::fetch::engine::Server;
+use corslab::fetch::expose_headers::{Exposed, exposed, visible_headers};
+use corslab::fetch::forbidden::{
     FORBIDDEN_REQUEST_HEADER_NAMES, ForbiddenRequestHeader, forbidden_request_header,
     is_forbidden_response_header_name,
 };
-use corslab::max_age::{MaxAge, MaxAgeReading, max_age};
-use corslab::method::{InvalidMethod, is_cors_safelisted_method, is_forbidden_method, normalize};
-use corslab::preflight::{PreflightRequest, evaluate_preflight};
-use corslab::range::{SingleRange, parse_single_range};
-use corslab::request::{DropReason, FetchTypeError};
-use corslab::safelist::{
+use corslab::fetch::max_age::{MaxAge, MaxAgeReading, max_age};
+use corslab::http::method::{InvalidMethod, is_cors_safelisted_method, is_forbidden_method, normalize};
+use corslab::fetch::preflight::{PreflightRequest, evaluate_preflight};
+use corslab::http::range::{SingleRange, parse_single_range};
+use corslab::fetch::request::{DropReason, FetchTypeError};
+use corslab::fetch::safelist::{
     MAX_SAFELISTED_VALUE_LEN, NotSafelisted, SafelistedHeader, check_safelisted,
     cors_unsafe_request_header_names, is_cors_non_wildcard_request_header_name,
     is_cors_safelisted_response_header_name, is_cors_unsafe_request_header_byte,
     is_no_cors_safelisted,
 };
-use corslab::scenario::Responder;
+use corslab::formats::scenario::Responder;
 use corslab::trace::{NoTrace, Step, Verdict};
 use corslab::{
     Browser, Context, CredentialsMode, Decision, FetchCall, FetchRequest, Failure, HeaderList, HeaderName,

@@ -3,7 +3,7 @@
 //! The recordings are ground truth: a mismatch is the engine's bug.
 
 use corslab::Browser;
-use corslab::scenario::{ScenarioFile, predict};
+use corslab::formats::scenario::{ScenarioFile, predict};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[cfg(target_arch = "wasm32")]
@@ -50,13 +50,13 @@ fn a_malformed_scenario_gets_an_unknown_result_and_the_rest_are_predicted() {
       {"request":{"method":"GET","path":"/"},"response":{"status":99999}},
       {"id":"ok","request":{"method":"GET","path":"/"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}
     ]}"#;
-    let predictions = corslab::scenario::predict_json(json, Browser::Chrome).expect("a scenario file");
+    let predictions = corslab::formats::scenario::predict_json(json, Browser::Chrome).expect("a scenario file");
     let summary: Vec<(&str, &str, bool)> = predictions
         .results
         .iter()
         .map(|p| (p.id.as_str(), p.expect.outcome.as_str(), p.reason.is_some()))
         .collect();
     assert_eq!(summary, [("navigate", "unknown", true), ("#2", "unknown", true), ("ok", "ok", false)]);
-    assert!(corslab::scenario::predict_json("{}", Browser::Chrome).is_err());
-    assert!(corslab::scenario::predict_json("not json", Browser::Chrome).is_err());
+    assert!(corslab::formats::scenario::predict_json("{}", Browser::Chrome).is_err());
+    assert!(corslab::formats::scenario::predict_json("not json", Browser::Chrome).is_err());
 }

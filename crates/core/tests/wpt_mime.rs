@@ -2,7 +2,7 @@
 //! each input parses to exactly the expected serialization, or fails.
 //! Content-Type safelisting depends on this parser.
 
-use corslab::mime::parse_mime_type;
+use corslab::http::mime::parse_mime_type;
 use serde_json::Value;
 use wasm_bindgen_test::wasm_bindgen_test;
 

@@ -6,7 +6,7 @@
 //! `EXPECTED_FAILURES` with the reason, and an *unexpected pass* fails the
 //! test too, so the list never goes stale.
 
-use corslab::classify::classify;
+use corslab::fetch::classify::classify;
 use corslab::trace::NoTrace;
 use corslab::{Browser, CredentialsMode, FetchCall, FetchRequest, Origin, RequestMode};
 use serde_json::Value;

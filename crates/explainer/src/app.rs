@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use corslab::policy::{CorsPolicy, PolicyConfig};
-use corslab::scenario::{ScenarioFile, ScriptedResponse};
+use corslab::formats::scenario::{ScenarioFile, ScriptedResponse};
 use corslab::Browser;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -33,7 +33,7 @@ pub struct App {
     pub predicted: Option<Predicted>,
     /// The recorded scenarios, once loaded (they come next to the page, as
     /// `scenarios/*.json`, so the wasm stays small).
-    pub recorded: Vec<corslab::scenario::Scenario>,
+    pub recorded: Vec<corslab::formats::scenario::Scenario>,
 }
 
 /// Shared, single-threaded handle to the state.

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use corslab::Origin;
-use corslab::replay::ReplaySpec;
-use corslab::scenario::{Expectation, Scenario, ScenarioRequest, ScriptedResponse, run};
-use corslab::simplify::nearest_simple_request;
+use corslab::formats::replay::ReplaySpec;
+use corslab::formats::scenario::{Expectation, Scenario, ScenarioRequest, ScriptedResponse, run};
+use corslab::fetch::simplify::nearest_simple_request;
 use corslab::{Browser, FetchCall};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -94,7 +94,7 @@ fn call_of(scenario: &Scenario, url: &str) -> FetchCall {
 }
 
 /// Predicts `scenario` sent to `url` from `page` under `browser`.
-fn predict(scenario: &Scenario, page: &str, url: &str, browser: Browser) -> Option<(Expectation, corslab::scenario::Run)> {
+fn predict(scenario: &Scenario, page: &str, url: &str, browser: Browser) -> Option<(Expectation, corslab::formats::scenario::Run)> {
     let prepared = scenario.prepare_at(page, url).ok()?;
     let result = run(&prepared, browser, true);
     let expectation = result.prediction(&scenario.id)?.expect;

@@ -4,8 +4,8 @@
 use corslab::Browser;
 use corslab::Origin;
 use corslab::policy::CorsPolicy;
-use corslab::replay::ReplaySpec;
-use corslab::scenario::{Expectation, Prepared, Run, run, run_against};
+use corslab::formats::replay::ReplaySpec;
+use corslab::formats::scenario::{Expectation, Prepared, Run, run, run_against};
 use corslab::{CredentialsMode, FetchCall, RequestMode};
 
 use crate::state::{Composition, ServerSetup};
@@ -137,7 +137,7 @@ pub fn fetch_snippet(call: &FetchCall) -> String {
 }
 
 /// The request (and its preflight) as `curl` commands.
-pub fn curl_snippet(call: &FetchCall, page_origin: &str, preflight: Option<&corslab::preflight::PreflightRequest>) -> String {
+pub fn curl_snippet(call: &FetchCall, page_origin: &str, preflight: Option<&corslab::fetch::preflight::PreflightRequest>) -> String {
     let mut out = String::new();
     if let Some(preflight) = preflight {
         out.push_str("# the preflight the browser sends first\n");

@@ -1,7 +1,7 @@
 //! Sending the composed request for real, and what the page and the server
 //! saw of it.
 
-use corslab::scenario::Expectation;
+use corslab::formats::scenario::Expectation;
 use serde_json::Value;
 use web_sys::{RequestCredentials, RequestMode};
 

@@ -1,7 +1,7 @@
 //! What the user composed: the request, how the server answers, the browser
 //! profile. It round-trips through the URL fragment, so a link shares it.
 
-use corslab::scenario::{Scenario, ScenarioRequest, ScriptedResponse};
+use corslab::formats::scenario::{Scenario, ScenarioRequest, ScriptedResponse};
 use corslab::{Browser, CredentialsMode, RequestMode};
 use serde::{Deserialize, Serialize};
 

@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use corslab::article::ArticleRoute;
-use corslab::engine::Server;
-use corslab::preflight::PreflightRequest;
-use corslab::scenario::{prediction_of, run_against};
+use corslab::policy::article::ArticleRoute;
+use corslab::fetch::engine::Server;
+use corslab::fetch::preflight::PreflightRequest;
+use corslab::formats::scenario::{prediction_of, run_against};
 use corslab::{FetchCall, FetchRequest, Origin, ServerResponse};
 
 use crate::app::{Shared, set_status};

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use corslab::Browser;
-use corslab::scenario::{Expectation, ScriptedResponse};
+use corslab::formats::scenario::{Expectation, ScriptedResponse};
 use corslab::trace::{Step, Verdict};
 use corslab::{CredentialsMode, Decision, Outcome, RequestMode};
 

@@ -6,7 +6,7 @@
 #![allow(clippy::panic)]
 
 use corslab::Browser;
-use corslab::scenario::{ScenarioFile, prediction_of, run_against};
+use corslab::formats::scenario::{ScenarioFile, prediction_of, run_against};
 use corslab_explainer::net::{FetchInit, FetchOutcome, fetch};
 use corslab_explainer::predict::{call, live_url, predict};
 use corslab_explainer::reality::send;
@@ -120,10 +120,10 @@ async fn every_tour_stop_is_predicted_right() {
 }
 
 #[derive(Debug)]
-struct ArticleServer(corslab::article::ArticleRoute);
+struct ArticleServer(corslab::policy::article::ArticleRoute);
 
-impl corslab::engine::Server for ArticleServer {
-    fn preflight(&self, _: &corslab::preflight::PreflightRequest) -> std::borrow::Cow<'_, corslab::ServerResponse> {
+impl corslab::fetch::engine::Server for ArticleServer {
+    fn preflight(&self, _: &corslab::fetch::preflight::PreflightRequest) -> std::borrow::Cow<'_, corslab::ServerResponse> {
         std::borrow::Cow::Owned(corslab::ServerResponse::with_status(405))
     }
     fn respond(&self, request: &corslab::FetchRequest) -> std::borrow::Cow<'_, corslab::ServerResponse> {

@@ -19,8 +19,8 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
 use corslab::Browser;
-use corslab::replay::ReplaySpec;
-use corslab::scenario::{Expectation, Scenario, ScenarioFile, run};
+use corslab::formats::replay::ReplaySpec;
+use corslab::formats::scenario::{Expectation, Scenario, ScenarioFile, run};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -333,7 +333,7 @@ fn write_recording(out: &PathBuf, items: &[Item], observed: &[Observed]) -> Resu
         })
         .collect();
     let file = ScenarioFile {
-        format: corslab::scenario::SCENARIOS_FORMAT.to_owned(),
+        format: corslab::formats::scenario::SCENARIOS_FORMAT.to_owned(),
         recorded_with: BTreeMap::from([("chrome".to_owned(), chromium_version())]),
         scenarios,
     };

@@ -11,11 +11,11 @@
 
 use std::borrow::Cow;
 
-use crate::forbidden::forbidden_request_header;
-use crate::header::HeaderName;
-use crate::profile::Browser;
-use crate::safelist::is_cors_non_wildcard_request_header_name;
-use crate::token::{is_http_tab_or_space, is_token};
+use crate::fetch::forbidden::forbidden_request_header;
+use crate::http::header::HeaderName;
+use crate::browsers::profile::Browser;
+use crate::fetch::safelist::is_cors_non_wildcard_request_header_name;
+use crate::http::token::{is_http_tab_or_space, is_token};
 
 use super::answer::Refusal;
 use super::error::PolicyError;

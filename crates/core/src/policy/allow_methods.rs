@@ -9,8 +9,8 @@
 //! compares its method with the answer: a policy allowing `PATCH` does not
 //! allow a page's `fetch(url, {method: "patch"})`.
 
-use crate::method::{InvalidMethod, Method, is_cors_safelisted_method};
-use crate::token::is_token;
+use crate::http::method::{InvalidMethod, Method, is_cors_safelisted_method};
+use crate::http::token::is_token;
 
 use super::error::PolicyError;
 

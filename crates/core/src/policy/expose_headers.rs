@@ -3,8 +3,8 @@
 //!
 //! <https://fetch.spec.whatwg.org/#http-access-control-expose-headers>
 
-use crate::forbidden::is_forbidden_response_header_name;
-use crate::header::HeaderName;
+use crate::fetch::forbidden::is_forbidden_response_header_name;
+use crate::http::header::HeaderName;
 
 use super::error::PolicyError;
 

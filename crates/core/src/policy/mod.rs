@@ -78,6 +78,7 @@ pub mod allow_headers;
 pub mod allow_methods;
 pub mod allow_origin;
 mod answer;
+pub mod article;
 mod config;
 mod error;
 pub mod expose_headers;
@@ -95,7 +96,7 @@ pub use expose_headers::ExposeHeaders;
 pub use max_age::MaxAge;
 pub use server::{ACTUAL_BODY, ACTUAL_CONTENT_TYPE};
 
-use crate::token::is_token;
+use crate::http::token::is_token;
 
 /// A checked CORS policy, ready to answer requests.
 #[derive(Clone, Debug, PartialEq, Eq)]

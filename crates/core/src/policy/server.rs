@@ -4,11 +4,11 @@
 
 use std::borrow::Cow;
 
-use crate::engine::Server;
-use crate::header::{HeaderList, HeaderName};
-use crate::preflight::PreflightRequest;
-use crate::request::FetchRequest;
-use crate::response::ServerResponse;
+use crate::fetch::engine::Server;
+use crate::http::header::{HeaderList, HeaderName};
+use crate::fetch::preflight::PreflightRequest;
+use crate::fetch::request::FetchRequest;
+use crate::fetch::response::ServerResponse;
 
 use super::CorsPolicy;
 use super::answer::{AnswerKind, PolicyAnswer};
@@ -46,7 +46,7 @@ impl PolicyAnswer<'_> {
 /// # Examples
 ///
 /// ```
-/// use corslab::{Browser, FetchCall, Origin, Outcome, cache::PreflightCache, decide, Context};
+/// use corslab::{Browser, FetchCall, Origin, Outcome, fetch::cache::PreflightCache, decide, Context};
 /// use corslab::policy::{CorsPolicy, PolicyConfig};
 ///
 /// let policy = CorsPolicy::new(&PolicyConfig::new().allow_origin("http://localhost:5050").allow_method("PUT")).unwrap();

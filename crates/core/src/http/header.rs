@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::token::{is_byte_string, is_token, is_valid_header_value, normalize_value};
+use crate::http::token::{is_byte_string, is_token, is_valid_header_value, normalize_value};
 
 /// A header name: a token, lower-cased.
 ///

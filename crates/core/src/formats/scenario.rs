@@ -10,14 +10,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cache::PreflightCache;
-use crate::engine::{Context, Decision, Outcome, Server, decide, decide_traced};
-use crate::header::{HeaderList, HeaderName};
+use crate::fetch::cache::PreflightCache;
+use crate::fetch::engine::{Context, Decision, Outcome, Server, decide, decide_traced};
+use crate::http::header::{HeaderList, HeaderName};
 use crate::origin::Origin;
-use crate::preflight::PreflightRequest;
-use crate::profile::Browser;
-use crate::request::{CredentialsMode, FetchCall, FetchRequest, RequestMode};
-use crate::response::ServerResponse;
+use crate::fetch::preflight::PreflightRequest;
+use crate::browsers::profile::Browser;
+use crate::fetch::request::{CredentialsMode, FetchCall, FetchRequest, RequestMode};
+use crate::fetch::response::ServerResponse;
 use crate::trace::Step;
 
 /// The format tag of scenario files.
@@ -468,7 +468,7 @@ pub fn run_against(
 /// # Examples
 ///
 /// ```
-/// use corslab::{Browser, scenario::{ScenarioFile, predict}};
+/// use corslab::{Browser, formats::scenario::{ScenarioFile, predict}};
 ///
 /// let file = ScenarioFile::parse(r#"{"format": "cors-scenarios/1", "scenarios": [{
 ///   "id": "no-acao",

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::token::is_token;
+use crate::http::token::is_token;
 
 /// A request method, as `fetch()` sends it: a token, normalized (the six
 /// methods [`normalize`] knows are upper-cased, any other keeps its case, so

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::header::HeaderName;
-use crate::method::is_forbidden_method;
-use crate::profile::{Profile, UserAgentHeader};
-use crate::token::get_decode_split;
+use crate::http::header::HeaderName;
+use crate::http::method::is_forbidden_method;
+use crate::browsers::profile::{Profile, UserAgentHeader};
+use crate::http::token::get_decode_split;
 
 /// Why `fetch()` silently drops a request header.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,7 +64,7 @@ pub const FORBIDDEN_REQUEST_HEADER_NAMES: [&str; 21] = [
 /// # Examples
 ///
 /// ```
-/// use corslab::{Browser, HeaderName, forbidden::forbidden_request_header};
+/// use corslab::{Browser, HeaderName, fetch::forbidden::forbidden_request_header};
 ///
 /// let cookie = HeaderName::parse("Cookie").unwrap();
 /// assert!(forbidden_request_header(&cookie, "a=b", Browser::Spec.profile()).is_some());

@@ -22,9 +22,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::header::{HeaderList, HeaderName, parse_header_value};
+use crate::http::header::{HeaderList, HeaderName, parse_header_value};
 use crate::origin::Origin;
-use crate::scenario::{Scenario, ScriptedResponse, substitute};
+use crate::formats::scenario::{Scenario, ScriptedResponse, substitute};
 
 /// The longest replay query the server reads, in bytes.
 pub const MAX_QUERY_LEN: usize = 16 * 1024;

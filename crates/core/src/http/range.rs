@@ -29,7 +29,7 @@ fn cmp_decimal(a: &str, b: &str) -> Ordering {
 /// # Examples
 ///
 /// ```
-/// use corslab::range::{parse_single_range, SingleRange};
+/// use corslab::http::range::{parse_single_range, SingleRange};
 ///
 /// assert_eq!(parse_single_range("bytes=0-100", false), Some(SingleRange { start: Some("0"), end: Some("100") }));
 /// assert_eq!(parse_single_range("bytes=-500", false), Some(SingleRange { start: None, end: Some("500") }));

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::header::HeaderList;
+use crate::http::header::HeaderList;
 
 /// A server's answer to one request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

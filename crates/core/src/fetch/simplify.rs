@@ -6,12 +6,12 @@
 
 use serde::Serialize;
 
-use crate::classify::classify;
-use crate::header::HeaderName;
+use crate::fetch::classify::classify;
+use crate::http::header::HeaderName;
 use crate::origin::Origin;
-use crate::profile::Profile;
-use crate::request::{FetchCall, FetchRequest};
-use crate::safelist::{NotSafelisted, check_safelisted};
+use crate::browsers::profile::Profile;
+use crate::fetch::request::{FetchCall, FetchRequest};
+use crate::fetch::safelist::{NotSafelisted, check_safelisted};
 use crate::trace::NoTrace;
 
 /// One change that makes the request simple.
@@ -73,7 +73,7 @@ pub struct Simplification {
 /// # Examples
 ///
 /// ```
-/// use corslab::{Browser, CredentialsMode, FetchCall, Origin, RequestMode, simplify::nearest_simple_request};
+/// use corslab::{Browser, CredentialsMode, FetchCall, Origin, RequestMode, fetch::simplify::nearest_simple_request};
 ///
 /// let call = FetchCall {
 ///     url: "http://localhost:8080/data".into(),

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use crate::header::{HeaderList, HeaderName};
+use crate::http::header::{HeaderList, HeaderName};
 use crate::origin::Origin;
-use crate::response::ServerResponse;
+use crate::fetch::response::ServerResponse;
 
 /// The body every seed route answers, as in the article.
 pub const HELLO: &str = "Hello from the server!";
@@ -46,7 +46,7 @@ impl ArticleRoute {
     /// # Examples
     ///
     /// ```
-    /// use corslab::article::ArticleRoute;
+    /// use corslab::policy::article::ArticleRoute;
     /// use corslab::Origin;
     ///
     /// let page = Origin::parse("http://localhost:5050").unwrap();

@@ -31,9 +31,9 @@ pub fn is_tchar(b: u8) -> bool {
 /// # Examples
 ///
 /// ```
-/// assert!(corslab::token::is_token("X-Custom"));
-/// assert!(!corslab::token::is_token("X-Custom;"));
-/// assert!(!corslab::token::is_token(""));
+/// assert!(corslab::http::token::is_token("X-Custom"));
+/// assert!(!corslab::http::token::is_token("X-Custom;"));
+/// assert!(!corslab::http::token::is_token(""));
 /// ```
 pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_tchar)
@@ -100,7 +100,7 @@ fn trim_tab_or_space(s: &str) -> &str {
 ///
 /// The first element that is not a token.
 pub fn parse_header_token_list<'a>(
-    headers: &'a crate::header::HeaderList,
+    headers: &'a crate::http::header::HeaderList,
     name: &str,
 ) -> Result<Option<Vec<&'a str>>, &'a str> {
     let mut tokens = Vec::new();
@@ -151,7 +151,7 @@ pub fn collect_http_quoted_string(input: &str, extract: bool) -> (String, &str) 
 /// # Examples
 ///
 /// ```
-/// assert_eq!(corslab::token::get_decode_split(r#"A, "1,2", 3"#), ["A", r#""1,2""#, "3"]);
+/// assert_eq!(corslab::http::token::get_decode_split(r#"A, "1,2", 3"#), ["A", r#""1,2""#, "3"]);
 /// ```
 pub fn get_decode_split(value: &str) -> Vec<String> {
     let mut values = Vec::new();
@@ -186,7 +186,7 @@ mod tests {
     fn token_lists_skip_empty_elements_and_reject_non_tokens() {
         let list = |lines: &[&str]| {
             let pairs: Vec<(&str, &str)> = lines.iter().map(|l| ("x-list", *l)).collect();
-            let headers = crate::header::HeaderList::from_pairs(&pairs).unwrap();
+            let headers = crate::http::header::HeaderList::from_pairs(&pairs).unwrap();
             parse_header_token_list(&headers, "x-list").map(|l| l.map(|l| l.join("|"))).map_err(str::to_owned)
         };
         assert_eq!(list(&["PUT,"]), Ok(Some("PUT".to_owned())));

@@ -3,11 +3,11 @@
 //!
 //! <https://fetch.spec.whatwg.org/#concept-filtered-response-cors>
 
-use crate::forbidden::is_forbidden_response_header_name;
-use crate::header::HeaderList;
-use crate::response::Tainting;
-use crate::safelist::is_cors_safelisted_response_header_name;
-use crate::token::parse_header_token_list;
+use crate::fetch::forbidden::is_forbidden_response_header_name;
+use crate::http::header::HeaderList;
+use crate::fetch::response::Tainting;
+use crate::fetch::safelist::is_cors_safelisted_response_header_name;
+use crate::http::token::parse_header_token_list;
 
 const NAME: &str = "access-control-expose-headers";
 
@@ -41,7 +41,7 @@ pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed<'_> {
 /// # Examples
 ///
 /// ```
-/// use corslab::{HeaderList, response::Tainting, expose_headers::visible_headers};
+/// use corslab::{HeaderList, fetch::response::Tainting, fetch::expose_headers::visible_headers};
 ///
 /// let headers = HeaderList::from_pairs(&[
 ///     ("Content-Type", "text/plain"), ("X-Foo", "1"), ("X-Bar", "2"),

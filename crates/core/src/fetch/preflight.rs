@@ -5,16 +5,16 @@
 
 use serde::Serialize;
 
-use crate::allow_headers::{AllowHeaders, HeadersMatch, parse_allow_headers};
-use crate::allow_methods::{AllowMethods, MethodMatch, parse_allow_methods};
-use crate::classify::join_names;
-use crate::cors_check::cors_check;
-use crate::failure::{Failure, Stage};
-use crate::header::HeaderName;
-use crate::max_age::{MaxAge, max_age};
-use crate::profile::{AllowListOrder, PreflightRedirect, Profile};
-use crate::request::FetchRequest;
-use crate::response::{ServerResponse, is_ok_status};
+use crate::fetch::allow_headers::{AllowHeaders, HeadersMatch, parse_allow_headers};
+use crate::fetch::allow_methods::{AllowMethods, MethodMatch, parse_allow_methods};
+use crate::fetch::classify::join_names;
+use crate::fetch::cors_check::cors_check;
+use crate::browsers::failure::{Failure, Stage};
+use crate::http::header::HeaderName;
+use crate::fetch::max_age::{MaxAge, max_age};
+use crate::browsers::profile::{AllowListOrder, PreflightRedirect, Profile};
+use crate::fetch::request::FetchRequest;
+use crate::fetch::response::{ServerResponse, is_ok_status};
 use crate::trace::{Step, Tracer, Verdict, spec};
 
 /// The preflight a browser sends before a request that needs one.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::failure::{Failure, Warning};
+use crate::browsers::failure::{Failure, Warning};
 
 /// A failure as Firefox reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use crate::header::HeaderName;
-use crate::method::{Method, is_cors_safelisted_method};
-use crate::profile::{CacheModel, Profile};
-use crate::safelist::is_cors_non_wildcard_request_header_name;
+use crate::http::header::HeaderName;
+use crate::http::method::{Method, is_cors_safelisted_method};
+use crate::browsers::profile::{CacheModel, Profile};
+use crate::fetch::safelist::is_cors_non_wildcard_request_header_name;
 
 /// Chromium never caches the preflight of a URL this long or longer
 /// (`kMaxKeyLength` in services/network/cors/preflight_cache.cc).

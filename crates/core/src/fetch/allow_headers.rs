@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::header::{HeaderList, HeaderName};
-use crate::profile::{AuthorizationUnderWildcard, Profile};
-use crate::safelist::is_cors_non_wildcard_request_header_name;
-use crate::token::parse_header_token_list;
+use crate::http::header::{HeaderList, HeaderName};
+use crate::browsers::profile::{AuthorizationUnderWildcard, Profile};
+use crate::fetch::safelist::is_cors_non_wildcard_request_header_name;
+use crate::http::token::parse_header_token_list;
 
 const NAME: &str = "access-control-allow-headers";
 

@@ -3,9 +3,9 @@
 //!
 //! <https://fetch.spec.whatwg.org/#concept-cors-check>
 
-use crate::failure::{Failure, Stage};
-use crate::request::FetchRequest;
-use crate::response::ServerResponse;
+use crate::browsers::failure::{Failure, Stage};
+use crate::fetch::request::FetchRequest;
+use crate::fetch::response::ServerResponse;
 use crate::trace::{Step, Tracer, Verdict, spec};
 
 const ACAO: &str = "access-control-allow-origin";

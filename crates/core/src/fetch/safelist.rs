@@ -7,11 +7,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::header::{HeaderList, HeaderName};
-use crate::mime::parse_mime_type;
-use crate::profile::{Profile, RepeatedRequestHeaders};
-use crate::range::parse_single_range;
-use crate::token::isomorphic_len;
+use crate::http::header::{HeaderList, HeaderName};
+use crate::http::mime::parse_mime_type;
+use crate::browsers::profile::{Profile, RepeatedRequestHeaders};
+use crate::http::range::parse_single_range;
+use crate::http::token::isomorphic_len;
 
 /// The longest value a safelisted request header may have, in bytes.
 pub const MAX_SAFELISTED_VALUE_LEN: usize = 128;
@@ -136,7 +136,7 @@ fn first_unsafe_byte(value: &str) -> Option<u8> {
 /// # Examples
 ///
 /// ```
-/// use corslab::{Browser, HeaderName, safelist::check_safelisted};
+/// use corslab::{Browser, HeaderName, fetch::safelist::check_safelisted};
 ///
 /// let ct = HeaderName::parse("Content-Type").unwrap();
 /// let spec = Browser::Spec.profile();

@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use crate::header::HeaderName;
-use crate::profile::{HeaderCheckOrder, Profile};
-use crate::request::FetchRequest;
-use crate::safelist::{NotSafelisted, UnsafeHeaders, cors_unsafe_request_header_names};
+use crate::http::header::HeaderName;
+use crate::browsers::profile::{HeaderCheckOrder, Profile};
+use crate::fetch::request::FetchRequest;
+use crate::fetch::safelist::{NotSafelisted, UnsafeHeaders, cors_unsafe_request_header_names};
 use crate::trace::{Step, Tracer, Verdict, spec};
 
 /// One reason a request needs a preflight.

@@ -1,14 +1,14 @@
 //! Why a CORS request failed, in neutral terms: which check, which values.
 //!
 //! The engine decides *that* a check failed and records the facts; the
-//! [`chromium`](crate::chromium) and [`firefox`](crate::firefox) modules
+//! [`chromium`](crate::browsers::chromium) and [`firefox`](crate::browsers::firefox) modules
 //! render the facts in each browser's own words (error name, failed
 //! parameter, console message).
 
 use serde::Serialize;
 
-use crate::chromium::ChromiumError;
-use crate::firefox::FirefoxError;
+use crate::browsers::chromium::ChromiumError;
+use crate::browsers::firefox::FirefoxError;
 
 /// Which response a check looked at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -83,13 +83,13 @@ pub enum Failure {
 impl Failure {
     /// This failure in Chromium's words.
     pub fn chromium(&self, url: &str, origin: &str) -> ChromiumError {
-        crate::chromium::render(self, url, origin)
+        crate::browsers::chromium::render(self, url, origin)
     }
 
     /// This failure in Firefox's words. `page_url` is the document's URL,
     /// which one of Firefox's messages names.
     pub fn firefox(&self, url: &str, page_url: &str) -> FirefoxError {
-        crate::firefox::render(self, url, page_url)
+        crate::browsers::firefox::render(self, url, page_url)
     }
 
     /// A short sentence for people, browser-neutral.
@@ -163,6 +163,6 @@ pub enum Warning {
 impl Warning {
     /// The console line a browser prints for it, if any.
     pub fn firefox_console(&self, url: &str) -> String {
-        crate::firefox::warning(self, url)
+        crate::browsers::firefox::warning(self, url)
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::token::{collect_http_quoted_string, is_http_whitespace, is_tchar};
+use crate::http::token::{collect_http_quoted_string, is_http_whitespace, is_tchar};
 
 /// A parsed MIME type: lower-case type and subtype, and parameters in order
 /// (the first of duplicate names wins).
@@ -56,7 +56,7 @@ fn is_quoted_string_token_code_point(c: char) -> bool {
 /// # Examples
 ///
 /// ```
-/// use corslab::mime::parse_mime_type;
+/// use corslab::http::mime::parse_mime_type;
 ///
 /// let mime = parse_mime_type("TEXT/Plain ; charset=UTF-8").unwrap();
 /// assert_eq!(mime.essence(), "text/plain");

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::header::HeaderList;
-use crate::profile::{MaxAgeSyntax, Profile};
+use crate::http::header::HeaderList;
+use crate::browsers::profile::{MaxAgeSyntax, Profile};
 
 const NAME: &str = "access-control-max-age";
 
@@ -41,7 +41,7 @@ pub struct MaxAge {
 /// # Examples
 ///
 /// ```
-/// use corslab::{Browser, HeaderList, max_age::max_age};
+/// use corslab::{Browser, HeaderList, fetch::max_age::max_age};
 ///
 /// let abc = HeaderList::from_pairs(&[("Access-Control-Max-Age", "abc")]).unwrap();
 /// assert_eq!(max_age(&abc, Browser::Chrome.profile()).seconds, 5);

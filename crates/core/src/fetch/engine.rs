@@ -7,16 +7,16 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::cache::{CacheEntry, CacheLookup, PreflightCache};
-use crate::classify::{PreflightReason, classify};
-use crate::cors_check::cors_check;
-use crate::expose_headers::visible_headers;
-use crate::failure::{Failure, Stage, Warning};
+use crate::fetch::cache::{CacheEntry, CacheLookup, PreflightCache};
+use crate::fetch::classify::{PreflightReason, classify};
+use crate::fetch::cors_check::cors_check;
+use crate::fetch::expose_headers::visible_headers;
+use crate::browsers::failure::{Failure, Stage, Warning};
 use crate::origin::{Origin, OriginComparison};
-use crate::preflight::{PreflightRequest, evaluate_preflight};
-use crate::profile::{AuthorizationUnderWildcard, Browser, ClearCache, Profile};
-use crate::request::{FetchCall, FetchRequest, FetchTypeError, RequestMode};
-use crate::response::{ServerResponse, Tainting};
+use crate::fetch::preflight::{PreflightRequest, evaluate_preflight};
+use crate::browsers::profile::{AuthorizationUnderWildcard, Browser, ClearCache, Profile};
+use crate::fetch::request::{FetchCall, FetchRequest, FetchTypeError, RequestMode};
+use crate::fetch::response::{ServerResponse, Tainting};
 use crate::trace::{FailureReport, NoTrace, Step, Tracer, Verdict, spec};
 
 /// How the server answers: the engine asks, the caller decides (a scenario's

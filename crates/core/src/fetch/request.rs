@@ -9,12 +9,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::forbidden::{ForbiddenRequestHeader, forbidden_request_header};
-use crate::header::{HeaderList, HeaderName, parse_header_value};
-use crate::method::{InvalidMethod, Method};
+use crate::fetch::forbidden::{ForbiddenRequestHeader, forbidden_request_header};
+use crate::http::header::{HeaderList, HeaderName, parse_header_value};
+use crate::http::method::{InvalidMethod, Method};
 use crate::origin::Origin;
-use crate::profile::Profile;
-use crate::safelist::is_no_cors_safelisted;
+use crate::browsers::profile::Profile;
+use crate::fetch::safelist::is_no_cors_safelisted;
 use crate::trace::{Step, Tracer, Verdict, spec};
 
 /// A request's [mode](https://fetch.spec.whatwg.org/#concept-request-mode).
@@ -242,7 +242,7 @@ impl FetchRequest {
         let mut dropped = Vec::new();
         for (raw_name, raw_value) in &call.headers {
             let Ok(name) = HeaderName::parse(raw_name).map_err(|_| ()).and_then(|n| {
-                if crate::token::is_byte_string(raw_name) { Ok(n) } else { Err(()) }
+                if crate::http::token::is_byte_string(raw_name) { Ok(n) } else { Err(()) }
             }) else {
                 trace.record(|| {
                     Step::new("request.header", "The header name is valid", Verdict::Fail, spec::HEADERS_APPEND)

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::failure::{Failure, Stage};
+use crate::browsers::failure::{Failure, Stage};
 
 /// A failure as Chromium reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use crate::header::HeaderList;
-use crate::method::{Method, is_cors_safelisted_method};
-use crate::token::parse_header_token_list;
+use crate::http::header::HeaderList;
+use crate::http::method::{Method, is_cors_safelisted_method};
+use crate::http::token::parse_header_token_list;
 
 const NAME: &str = "access-control-allow-methods";
 
