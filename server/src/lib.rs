@@ -11,7 +11,13 @@
 //! - `/policy/{run}[/...]?...` (any method): answers as a correct CORS
 //!   middleware with the policy in the URL ([`corslab::policy`]);
 //! - `GET /log/{run}`: what the replay and policy routes received for that
-//!   run, as JSON, readable from any origin.
+//!   run, as JSON, readable from any origin;
+//! - `POST /probe`: `corslab check` run by the server for the explainer's
+//!   own pages only ([`probe`]).
+//!
+//! The last three echo the request into their answer, so they serve
+//! `fetch()` only: a navigation to them gets a plain-text 403
+//! ([`navigation`]). The seed routes and `/frame` answer navigations too.
 //!
 //! Limits: URLs up to [`MAX_URI_LEN`] bytes (414 beyond), request heads up
 //! to [`MAX_HEAD_LEN`] bytes (hyper answers 431 beyond), a declared body
@@ -38,8 +44,10 @@ use hyper_util::service::TowerToHyperService;
 mod guard;
 mod frame;
 pub mod log;
+pub mod navigation;
 mod policy;
 mod policy_layer;
+pub mod probe;
 mod query;
 mod replay;
 mod seed;
@@ -55,6 +63,8 @@ pub struct Config {
     /// The origins the seed routes allow: `/allow/origin` names the first,
     /// `/allow/list` echoes any of them.
     pub allowed_origins: Vec<Origin>,
+    /// The explainer page's own origins: the only ones `/probe` answers.
+    pub page_origins: Vec<Origin>,
 }
 
 impl Config {
@@ -70,7 +80,8 @@ impl Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { allowed_origins: Config::default_allowed_origins() }
+        // The explainer runs on :5050, as the seed article's page did.
+        Config { allowed_origins: Config::default_allowed_origins(), page_origins: Config::default_allowed_origins() }
     }
 }
 
@@ -95,15 +106,40 @@ pub(crate) struct AppState {
 pub fn app(config: Config) -> Router {
     let state = AppState { log: Arc::new(RequestLog::default()) };
     let policy = policy::PolicyRoute { log: Arc::clone(&state.log) };
-    Router::new()
+    // The scripted routes: they echo the request, so fetch() only.
+    let scripted = Router::new()
         .route("/replay/{run}", any(replay::handle))
         .route_service("/policy/{run}", policy.clone())
         .route_service("/policy/{run}/{*rest}", policy)
         .route("/log/{run}", get(read_log))
-        .with_state(state)
+        .route_layer(navigation::FetchOnlyLayer)
+        .with_state(state);
+    Router::new()
+        .merge(scripted)
+        .merge(probe_route(&config.page_origins))
         .merge(seed::routes(config.clone()))
         .route("/frame", get(frame::frame).with_state(Arc::new(config)))
         .layer(guard::GuardLayer { max_uri_len: MAX_URI_LEN, max_body_len: MAX_BODY_LEN, timeout: REQUEST_TIMEOUT })
+}
+
+/// `POST /probe`, guarded: only the explainer's pages may call it (its
+/// CORS policy lets them read the answer; [`probe`] refuses every other
+/// origin), and never as a navigation.
+fn probe_route(page_origins: &[Origin]) -> Router {
+    let state = Arc::new(probe::Probe::new(page_origins));
+    let config = page_origins
+        .iter()
+        .fold(corslab::policy::PolicyConfig::new(), |c, o| c.allow_origin(o.to_string()))
+        .allow_header("content-type")
+        .max_age(600);
+    let route = Router::new().route("/probe", axum::routing::post(probe::handle)).with_state(state);
+    let route = route.route_layer(navigation::FetchOnlyLayer);
+    match corslab::policy::CorsPolicy::new(&config) {
+        Ok(policy) => route.route_layer(CorsPolicyLayer::new(Arc::new(policy))),
+        // No page origin is valid for a policy (`null`, say): nothing may
+        // read /probe, which still refuses every request by its Origin.
+        Err(_) => route,
+    }
 }
 
 /// `GET /log/{run}`: the run's entries as a JSON array, oldest first,

@@ -2,14 +2,22 @@
 //!
 //! A caller picks a run id (a path segment: `/replay/{run}`,
 //! `/policy/{run}`) and reads back `GET /log/{run}`: one entry per request,
-//! preflights included, which is what a page cannot see for itself.
+//! preflights included, which is what a page cannot see for itself. Each
+//! entry keeps the fields the page reads (method, path, `Origin`,
+//! `Access-Control-Request-*`) and the whole request head
+//! ([`LogEntry::headers`]), so a client can be compared header by header
+//! with what a browser sent.
 //!
 //! Bounded: at most [`MAX_RUNS`] runs (the run created longest ago is
-//! dropped first), [`MAX_ENTRIES`] entries per run (oldest dropped first),
-//! and every logged value cut to [`MAX_VALUE_LEN`] bytes, so memory stays
-//! under about `MAX_RUNS × MAX_ENTRIES × 4 × MAX_VALUE_LEN` (32 MiB, plus
-//! a few dozen bytes per entry)
-//! whatever the traffic.
+//! dropped first), [`MAX_ENTRIES`] entries per run (oldest dropped first);
+//! the method, the path and the three CORS fields cut to [`MAX_VALUE_LEN`]
+//! bytes each, and the head to its first [`MAX_HEADERS`] headers and
+//! [`MAX_HEAD_TEXT_LEN`] bytes of names and values. So an entry's text is at
+//! most `5 × MAX_VALUE_LEN + MAX_HEAD_TEXT_LEN + 2 × MAX_HEADERS` bytes
+//! (5504, the last term for the separators), and memory stays under about
+//! `MAX_RUNS × MAX_ENTRIES × 5.6 KB` (87 MiB, a few dozen bytes per entry
+//! included) whatever the traffic. `MAX_RUNS` was 256 before the log kept
+//! whole heads; it was halved to keep that bound under 100 MiB.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
@@ -20,11 +28,24 @@ use axum::http::{HeaderMap, Method};
 use serde::Serialize;
 
 /// The most runs kept.
-pub const MAX_RUNS: usize = 256;
+pub const MAX_RUNS: usize = 128;
 /// The most entries kept per run.
 pub const MAX_ENTRIES: usize = 128;
-/// The longest logged value (path or header), in bytes; longer ones are cut.
+/// The longest logged method, path or CORS field, in bytes; longer ones are
+/// cut.
 pub const MAX_VALUE_LEN: usize = 256;
+/// The most headers kept per entry in [`LogEntry::headers`]; the rest are
+/// cut (and the entry says [`LogEntry::truncated`]).
+pub const MAX_HEADERS: usize = 64;
+/// The most bytes of header names and values (as stored: UTF-8) kept per
+/// entry in [`LogEntry::headers`]; the header that crosses it keeps its name
+/// and the start of its value, and the rest is cut.
+pub const MAX_HEAD_TEXT_LEN: usize = 4 * 1024;
+
+/// The longest text one entry stores: five fields, then the head with a `:`
+/// and a `\n` per header. Positions in it fit in a `u16`.
+const MAX_TEXT_LEN: usize = 5 * MAX_VALUE_LEN + MAX_HEAD_TEXT_LEN + 2 * MAX_HEADERS;
+const _: () = assert!(MAX_TEXT_LEN <= u16::MAX as usize);
 
 /// One request, as received.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -44,20 +65,34 @@ pub struct LogEntry {
     /// Whether it was a preflight: `OPTIONS` with `Origin` and
     /// `Access-Control-Request-Method`.
     pub preflight: bool,
+    /// Every request header as received: (name, value), names lower-case
+    /// (as hyper gives them), values as text (bytes that are not UTF-8
+    /// become U+FFFD). In the order received, except that the lines of a
+    /// repeated name come together at the place of the first (how
+    /// `HeaderMap` keeps them). Within [`MAX_HEADERS`] and
+    /// [`MAX_HEAD_TEXT_LEN`]; serialized as `[["host", "…"], …]`.
+    pub headers: Vec<(String, String)>,
+    /// Whether [`headers`](Self::headers) was cut: a header dropped, or the
+    /// last one's value shortened.
+    pub truncated: bool,
 }
 
-/// An entry as kept: its text fields in one allocation.
+/// An entry as kept: its text in one allocation.
 #[derive(Debug)]
 struct Stored {
     seq: u64,
-    method: Method,
-    /// Path, Origin, Access-Control-Request-Method and
-    /// Access-Control-Request-Headers, one after the other (a full run
-    /// reuses its oldest entry's buffer: no allocation in steady state).
+    /// The method, the path, Origin, Access-Control-Request-Method and
+    /// Access-Control-Request-Headers, one after the other, then the head as
+    /// `name:value\n` lines (a name never holds `:`, a header value never
+    /// holds a line feed). A full run reuses its oldest entry's buffer: no
+    /// allocation in steady state.
     text: String,
     /// Where each field ends in `text`, or `None` when the header was absent.
-    ends: [Option<u16>; 4],
+    ends: [Option<u16>; 5],
+    /// Where the head's lines start in `text`.
+    head_start: u16,
     preflight: bool,
+    truncated: bool,
 }
 
 impl Stored {
@@ -72,14 +107,27 @@ impl Stored {
             })
         });
         let mut next = || fields.next().flatten();
+        let method = next().unwrap_or_default();
+        let path = next().unwrap_or_default();
+        let origin = next();
+        let access_control_request_method = next();
+        let access_control_request_headers = next();
+        let head = self.text.get(usize::from(self.head_start)..).unwrap_or_default();
+        let headers = head
+            .split_terminator('\n')
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
         LogEntry {
             seq: self.seq,
-            method: self.method.as_str().to_owned(),
-            path: next().unwrap_or_default(),
-            origin: next(),
-            access_control_request_method: next(),
-            access_control_request_headers: next(),
+            method,
+            path,
+            origin,
+            access_control_request_method,
+            access_control_request_headers,
             preflight: self.preflight,
+            headers,
+            truncated: self.truncated,
         }
     }
 }
@@ -124,23 +172,75 @@ pub struct RequestLog {
     inner: Mutex<Inner>,
 }
 
+/// Feeds `sink` with `value` as text, at most `limit` bytes of it, cut at a
+/// character boundary; bytes that are not UTF-8 (obs-text) become U+FFFD,
+/// as `String::from_utf8_lossy` does. Returns the bytes fed and whether
+/// anything was cut. Reads at most `limit + 4` bytes of `value`, so a
+/// megabyte costs no more than a short value.
+fn lossy_into(value: &[u8], limit: usize, sink: &mut impl FnMut(&str)) -> (usize, bool) {
+    // Output is never shorter than the input it comes from, so nothing past
+    // `limit` input bytes can fit; 4 more let the last character that starts
+    // before the limit be read whole (a character sliced by this cut becomes
+    // a U+FFFD that starts past the limit, which is cut all the same).
+    let read = &value[..value.len().min(limit.saturating_add(4))];
+    let mut used = 0;
+    for chunk in read.utf8_chunks() {
+        let valid = chunk.valid();
+        let room = limit - used;
+        if valid.len() > room {
+            let end = valid.floor_char_boundary(room);
+            sink(&valid[..end]);
+            return (used + end, true);
+        }
+        sink(valid);
+        used += valid.len();
+        if !chunk.invalid().is_empty() {
+            if limit - used < '\u{fffd}'.len_utf8() {
+                return (used, true);
+            }
+            sink("\u{fffd}");
+            used += '\u{fffd}'.len_utf8();
+        }
+    }
+    (used, read.len() < value.len())
+}
+
 /// `value` as text, cut to [`MAX_VALUE_LEN`] bytes at a character
 /// boundary; bytes that are not UTF-8 (obs-text) are replaced.
 fn cut(value: &[u8]) -> Cow<'_, str> {
-    let value = &value[..value.len().min(MAX_VALUE_LEN)];
-    match std::str::from_utf8(value) {
-        Ok(text) => Cow::Borrowed(text),
-        // Cut inside a character, or not UTF-8 at all.
-        Err(e) if e.error_len().is_none() => Cow::Borrowed(std::str::from_utf8(&value[..e.valid_up_to()]).unwrap_or("")),
-        Err(_) => {
-            let lossy = String::from_utf8_lossy(value);
-            let mut end = lossy.len().min(MAX_VALUE_LEN);
-            while !lossy.is_char_boundary(end) {
-                end -= 1;
-            }
-            Cow::Owned(lossy[..end].to_owned())
+    if let Ok(text) = std::str::from_utf8(&value[..value.len().min(MAX_VALUE_LEN)]) {
+        return Cow::Borrowed(text);
+    }
+    // Cut inside a character, or not UTF-8.
+    let mut text = String::new();
+    lossy_into(value, MAX_VALUE_LEN, &mut |piece| text.push_str(piece));
+    Cow::Owned(text)
+}
+
+/// Feeds `sink` with the part of `headers` an entry keeps, as `name:value\n`
+/// lines: the first [`MAX_HEADERS`], within [`MAX_HEAD_TEXT_LEN`] bytes of
+/// names and values. Returns whether anything was cut.
+///
+/// A header value never holds a line feed (`HeaderValue` refuses one, and
+/// hyper's parser too), so the lines read back unambiguously.
+fn head_into(headers: &HeaderMap, sink: &mut impl FnMut(&str)) -> bool {
+    let mut budget = MAX_HEAD_TEXT_LEN;
+    for (i, (name, value)) in headers.iter().enumerate() {
+        let name = name.as_str();
+        if i == MAX_HEADERS || name.len() > budget {
+            return true;
+        }
+        budget -= name.len();
+        sink(name);
+        sink(":");
+        let (used, cut) = lossy_into(value.as_bytes(), budget, sink);
+        budget -= used;
+        sink("\n");
+        if cut {
+            return true;
         }
     }
+    false
 }
 
 impl RequestLog {
@@ -151,9 +251,19 @@ impl RequestLog {
         let acrm = headers.get(ACCESS_CONTROL_REQUEST_METHOD);
         let acrh = headers.get(ACCESS_CONTROL_REQUEST_HEADERS);
         let preflight = method == Method::OPTIONS && origin.is_some() && acrm.is_some();
-        let fields = [Some(path.as_bytes()), origin.map(|v| v.as_bytes()), acrm.map(|v| v.as_bytes()), acrh.map(|v| v.as_bytes())]
-            .map(|field| field.map(cut));
-        let len: usize = fields.iter().flatten().map(|f| f.len()).sum();
+        let fields = [
+            Some(method.as_str().as_bytes()),
+            Some(path.as_bytes()),
+            origin.map(|v| v.as_bytes()),
+            acrm.map(|v| v.as_bytes()),
+            acrh.map(|v| v.as_bytes()),
+        ]
+        .map(|field| field.map(cut));
+        // Measured before taking the lock (the head is written again under
+        // it, into the buffer the run may give back): the entry's text is
+        // allocated to its exact length, never an amortized doubling.
+        let mut len: usize = fields.iter().flatten().map(|f| f.len()).sum();
+        let truncated = head_into(headers, &mut |piece| len += piece.len());
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let state = &mut *inner;
         let log = match state.runs.get_mut(run) {
@@ -176,15 +286,18 @@ impl RequestLog {
             String::new()
         };
         text.clear();
-        text.reserve(len);
-        let mut ends = [None; 4];
+        text.reserve_exact(len);
+        let mut ends = [None; 5];
         for (end, field) in ends.iter_mut().zip(&fields) {
             if let Some(field) = field {
                 text.push_str(field);
                 *end = u16::try_from(text.len()).ok();
             }
         }
-        log.entries.push_back(Stored { seq: log.next_seq, method: method.clone(), text, ends, preflight });
+        // Within MAX_TEXT_LEN, which fits (asserted above).
+        let head_start = u16::try_from(text.len()).unwrap_or(u16::MAX);
+        head_into(headers, &mut |piece| text.push_str(piece));
+        log.entries.push_back(Stored { seq: log.next_seq, text, ends, head_start, preflight, truncated });
     }
 
     /// The entries of `run`, oldest first (empty for an unknown run).
@@ -200,8 +313,24 @@ impl RequestLog {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
+    use axum::http::{HeaderName, HeaderValue};
+
     use super::*;
+
+    fn head(lines: &[(&str, &[u8])]) -> HeaderMap {
+        lines
+            .iter()
+            .map(|(n, v)| (HeaderName::from_bytes(n.as_bytes()).unwrap(), HeaderValue::from_bytes(v).unwrap()))
+            .collect()
+    }
+
+    fn recorded(headers: &HeaderMap) -> LogEntry {
+        let log = RequestLog::default();
+        log.record("r", &Method::GET, "/p", headers);
+        log.entries("r").pop().unwrap()
+    }
 
     #[test]
     fn values_are_cut_at_a_character_boundary_and_never_panic() {
@@ -225,5 +354,110 @@ mod tests {
         assert_eq!((entries[0].seq, entries[0].path.as_str()), (4, "/p/3"));
         let last = &entries[MAX_ENTRIES - 1];
         assert_eq!((last.seq, last.path.clone(), last.origin.clone()), ((MAX_ENTRIES + 3) as u64, format!("/p/{}", MAX_ENTRIES + 2), None));
+    }
+
+    #[test]
+    fn a_head_is_kept_whole_in_order_with_obs_text_replaced() {
+        let headers = head(&[
+            ("host", b"localhost:8080"),
+            ("origin", b"http://localhost:5050"),
+            ("accept", b"*/*"),
+            ("x-colon", b"a:b:c"),
+            ("x-obs", b"caf\xe9"),
+            ("x-empty", b""),
+            ("accept", b"text/plain"),
+        ]);
+        let entry = recorded(&headers);
+        let pairs: Vec<(&str, &str)> = entry.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("host", "localhost:8080"),
+                ("origin", "http://localhost:5050"),
+                // A repeated name's lines come together, at the first's place.
+                ("accept", "*/*"),
+                ("accept", "text/plain"),
+                ("x-colon", "a:b:c"),
+                ("x-obs", "caf\u{fffd}"),
+                ("x-empty", ""),
+            ]
+        );
+        assert!(!entry.truncated);
+        assert_eq!((entry.method.as_str(), entry.path.as_str()), ("GET", "/p"));
+        assert_eq!(entry.origin.as_deref(), Some("http://localhost:5050"));
+    }
+
+    #[test]
+    fn a_head_of_200_headers_keeps_the_first_64() {
+        let names: Vec<String> = (0..200).map(|i| format!("x-header-{i}")).collect();
+        let lines: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"value"[..])).collect();
+        let entry = recorded(&head(&lines));
+        assert_eq!(entry.headers.len(), MAX_HEADERS);
+        assert_eq!(entry.headers[MAX_HEADERS - 1], ("x-header-63".to_owned(), "value".to_owned()));
+        assert!(entry.truncated);
+        // Exactly 64 is not cut.
+        let entry = recorded(&head(&lines[..MAX_HEADERS]));
+        assert_eq!((entry.headers.len(), entry.truncated), (MAX_HEADERS, false));
+    }
+
+    #[test]
+    fn a_megabyte_value_is_cut_to_the_head_budget() {
+        let big = vec![b'm'; 1 << 20];
+        let entry = recorded(&head(&[("x-first", b"1"), ("x-big", &big), ("x-after", b"2")]));
+        let used = "x-first".len() + 1 + "x-big".len();
+        assert_eq!(entry.headers.len(), 2, "x-after is cut");
+        assert_eq!(entry.headers[1].0, "x-big");
+        assert_eq!(entry.headers[1].1.len(), MAX_HEAD_TEXT_LEN - used);
+        assert!(entry.truncated);
+        let text: usize = entry.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        assert_eq!(text, MAX_HEAD_TEXT_LEN);
+        // A megabyte of obs-text (each byte a U+FFFD, three bytes) too,
+        // cut at a character boundary; and a value exactly at the budget is
+        // whole.
+        let entry = recorded(&head(&[("x-obs", &[0xff; 1 << 20][..])]));
+        let value = &entry.headers[0].1;
+        assert!(value.len() <= MAX_HEAD_TEXT_LEN - 5 && value.len() > MAX_HEAD_TEXT_LEN - 5 - 3);
+        assert!(value.chars().all(|c| c == '\u{fffd}') && entry.truncated);
+        let exact = vec![b'e'; MAX_HEAD_TEXT_LEN - 1];
+        let entry = recorded(&head(&[("x", &exact)]));
+        assert_eq!((entry.headers[0].1.len(), entry.truncated), (MAX_HEAD_TEXT_LEN - 1, false));
+    }
+
+    #[test]
+    fn a_name_that_does_not_fit_is_dropped_whole() {
+        let fill = vec![b'f'; MAX_HEAD_TEXT_LEN - 10];
+        let entry = recorded(&head(&[("x-f", &fill[..MAX_HEAD_TEXT_LEN - 10 - 3]), ("x-long-name-here", b"v")]));
+        assert_eq!(entry.headers.len(), 1);
+        assert!(entry.truncated);
+    }
+
+    #[test]
+    fn lossy_cuts_match_from_utf8_lossy() {
+        let cases: [&[u8]; 6] = [b"plain", b"caf\xc3\xa9", b"a\xffb", b"ends in \xe2\x82", "\u{1f600}x".as_bytes(), b"\xf0\x9f\x98"];
+        for value in cases {
+            let whole = String::from_utf8_lossy(value);
+            for limit in 0..=whole.len() + 2 {
+                let mut text = String::new();
+                let (used, cut) = lossy_into(value, limit, &mut |piece| text.push_str(piece));
+                assert_eq!(used, text.len());
+                assert!(whole.starts_with(&text) && text.len() <= limit, "{value:?} at {limit}: {text:?}");
+                assert_eq!(cut, text.len() < whole.len(), "{value:?} at {limit}");
+                // The longest prefix of whole characters that fits.
+                let best = whole.char_indices().map(|(i, c)| i + c.len_utf8()).filter(|end| *end <= limit).max().unwrap_or(0);
+                assert_eq!(text.len(), best, "{value:?} at {limit}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_entry_costs_its_exact_length() {
+        let big = vec![b'z'; 1 << 20];
+        let headers = head(&[("x-big", &big), ("origin", &big)]);
+        let log = RequestLog::default();
+        log.record("r", &Method::GET, "/p", &headers);
+        let inner = log.inner.lock().unwrap();
+        let stored = &inner.runs["r"].entries[0];
+        assert!(stored.text.len() <= MAX_TEXT_LEN);
+        assert_eq!(stored.text.capacity(), stored.text.len());
     }
 }

@@ -22,6 +22,11 @@ struct Flags {
     /// http://127.0.0.1:5050.
     #[arg(long = "allow-origin", env = "CORSLAB_ALLOW_ORIGIN", value_delimiter = ',', value_parser = parse_origin)]
     allow_origin: Vec<Origin>,
+    /// The explainer page's origins, the only ones `/probe` answers (repeat
+    /// or comma-separate). Default: http://localhost:5050 and
+    /// http://127.0.0.1:5050.
+    #[arg(long = "page-origin", env = "CORSLAB_PAGE_ORIGIN", value_delimiter = ',', value_parser = parse_origin)]
+    page_origin: Vec<Origin>,
 }
 
 fn parse_origin(value: &str) -> Result<Origin, String> {
@@ -40,6 +45,9 @@ async fn main() -> ExitCode {
     let mut config = Config::default();
     if !flags.allow_origin.is_empty() {
         config.allowed_origins = flags.allow_origin;
+    }
+    if !flags.page_origin.is_empty() {
+        config.page_origins = flags.page_origin;
     }
     let addr = SocketAddr::new(flags.bind, flags.port);
     let listener = match tokio::net::TcpListener::bind(addr).await {

@@ -485,11 +485,15 @@ async fn the_log_records_every_replay_and_policy_request_by_run() {
         entries,
         serde_json::json!([
             {"seq": 1, "method": "OPTIONS", "path": "/policy/run-a", "origin": PAGE,
-             "access_control_request_method": "PUT", "access_control_request_headers": "x-custom", "preflight": true},
+             "access_control_request_method": "PUT", "access_control_request_headers": "x-custom", "preflight": true,
+             "headers": [["origin", PAGE], ["access-control-request-method", "PUT"], ["access-control-request-headers", "x-custom"]],
+             "truncated": false},
             {"seq": 2, "method": "PUT", "path": "/policy/run-a/deeper", "origin": PAGE,
-             "access_control_request_method": null, "access_control_request_headers": null, "preflight": false},
+             "access_control_request_method": null, "access_control_request_headers": null, "preflight": false,
+             "headers": [["origin", PAGE]], "truncated": false},
             {"seq": 3, "method": "OPTIONS", "path": "/replay/run-a", "origin": null,
-             "access_control_request_method": null, "access_control_request_headers": null, "preflight": false},
+             "access_control_request_method": null, "access_control_request_headers": null, "preflight": false,
+             "headers": [], "truncated": false},
         ])
     );
     let other = send(&app, "GET", "/log/run-b", &[]).await.json();

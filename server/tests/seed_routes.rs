@@ -108,7 +108,7 @@ async fn allow_list_query_replaces_the_configured_list() {
 
 #[tokio::test]
 async fn configured_origins_replace_the_defaults() {
-    let config = Config { allowed_origins: vec![Origin::parse("http://127.0.0.1:8099").unwrap()] };
+    let config = Config { allowed_origins: vec![Origin::parse("http://127.0.0.1:8099").unwrap()], ..Config::default() };
     let answer = get(config.clone(), "/allow/origin", None).await;
     assert_eq!(header(&answer, "access-control-allow-origin"), Some("http://127.0.0.1:8099"));
     let answer = get(config, "/allow/list", Some(PAGE)).await;
@@ -166,7 +166,7 @@ async fn the_frame_page_trusts_only_the_allowed_origins() {
     assert!(csp.contains("frame-ancestors http://localhost:5050 http://127.0.0.1:5050"), "{csp}");
     assert!(answer.body.contains(r#"["http://localhost:5050","http://127.0.0.1:5050"]"#), "{}", answer.body);
     assert!(answer.body.contains("allowed.includes(event.origin)"));
-    let config = Config { allowed_origins: vec![] };
+    let config = Config { allowed_origins: vec![], ..Config::default() };
     let answer = get(config, "/frame", None).await;
     assert!(header(&answer, "content-security-policy").unwrap_or_default().contains("frame-ancestors 'none'"));
 }

@@ -1,6 +1,8 @@
 //! `corslab e2e`: drives the built explainer page in headless Chromium
 //! through the article's tour and the four ways to avoid a preflight, and
-//! checks what the page shows — and that the console stays clean.
+//! checks what the page shows — and that the console stays clean. Last, it
+//! navigates a tab to a crafted replay link on the companion server and
+//! checks that the server refused to be that page (no script ran).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -22,6 +24,40 @@ pub(crate) struct Options {
     pub(crate) static_page: Option<String>,
     pub(crate) chromium: PathBuf,
     pub(crate) screenshot: Option<PathBuf>,
+    /// The companion server's origin (`--server`); `None`: `CORSLAB_SERVER`,
+    /// else `http://localhost:8080` ([`server_origin`]).
+    pub(crate) server: Option<String>,
+}
+
+/// The companion server's origin: `--server`, else `CORSLAB_SERVER` (what
+/// `.ci/test` exports for the run's server), else the seed article's
+/// `http://localhost:8080`.
+fn server_origin(options: &Options) -> String {
+    let server = options.server.clone().or_else(|| std::env::var("CORSLAB_SERVER").ok().filter(|s| !s.is_empty()));
+    server.unwrap_or_else(|| "http://localhost:8080".to_owned()).trim_end_matches('/').to_owned()
+}
+
+/// The run id of the navigation check's replay link.
+const NAVIGATION_RUN: &str = "e2e-navigation";
+
+/// A page that, if it ever ran on the server's origin, would say so in its
+/// title, a global and a cookie.
+const CRAFTED_PAGE: &str = "<!doctype html><title>pwned</title><script>document.title = 'pwned'; window.pwned = 1; document.cookie = 'pwned=1; path=/';</script><p>pwned</p>";
+
+/// The crafted link of the navigation guard's report: a replay on `server`
+/// scripted to answer [`CRAFTED_PAGE`] as `text/html`.
+fn crafted_link(server: &str, page_origin: &str) -> String {
+    let spec = corslab::formats::replay::ReplaySpec {
+        origin: page_origin.to_owned(),
+        preflight: None,
+        response: corslab::formats::scenario::ScriptedResponse {
+            status: 200,
+            headers: vec![("Content-Type".to_owned(), "text/html".to_owned())],
+            body: Some(CRAFTED_PAGE.to_owned()),
+        },
+        id: None,
+    };
+    format!("{server}/replay/{NAVIGATION_RUN}?{}", spec.to_query())
 }
 
 /// A console line: (level, text).
@@ -292,6 +328,11 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         checks.check(st.text("#tour-reality [data-role=reality-verdict]").await.starts_with("fetch() resolved: 200"), "static page: tour stop 3 works");
     }
 
+    // 6. The companion server is no page for a crafted link: a navigation to
+    // a replay scripted as an HTML page gets the plain-text refusal, and no
+    // script runs on the server's origin; fetch() still gets the page's bytes.
+    navigation_guard(browser, options, &mut checks).await?;
+
     if checks.failures.is_empty() {
         println!("e2e: {} checks passed", checks.passed);
         Ok(())
@@ -301,4 +342,45 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         }
         Err(format!("{} of {} e2e checks failed", checks.failures.len(), checks.failures.len() + checks.passed))
     }
+}
+
+/// Navigates a tab to [`crafted_link`] and checks that the server refused
+/// it: the document is the 403's plain text, and the crafted script set no
+/// title, no global and no cookie; then, as the control, that `fetch()` of
+/// the same link from that tab gets the scripted HTML (so the refusal, not
+/// a broken link, is what kept the script from running).
+async fn navigation_guard(browser: &Browser, options: &Options, checks: &mut Checks) -> Result<(), String> {
+    let server = server_origin(options);
+    let page_origin = options.page.trim_end_matches('/');
+    let link = crafted_link(&server, page_origin);
+    let tab = Session::open(browser, &link).await?;
+    tab.wait("document.readyState === 'complete'", "the crafted link to load", Duration::from_secs(20)).await?;
+    let expected = corslab_server::navigation::refusal("/replay/{run}");
+    let (content_type, text): (String, String) = tab
+        .eval("[document.contentType, (document.body ? document.body.innerText : '').trim()]")
+        .await
+        .map(|v: Vec<String>| (v.first().cloned().unwrap_or_default(), v.get(1).cloned().unwrap_or_default()))?;
+    checks.check(content_type == "text/plain", format!("crafted link: a {content_type:?} document, not text/plain"));
+    checks.check(text == expected, format!("crafted link: the page says {text:?}, not the refusal {expected:?}"));
+    let title: String = tab.eval("document.title").await?;
+    checks.check(title != "pwned", "crafted link: its script set document.title");
+    let global: bool = tab.eval("typeof window.pwned !== 'undefined'").await?;
+    checks.check(!global, "crafted link: its script set a global");
+    let cookie: String = tab.eval("document.cookie").await?;
+    let jar = tab.page.get_cookies().await.map_err(|e| format!("cookies of {server}: {e}"))?;
+    checks.check(
+        !cookie.contains("pwned") && !jar.iter().any(|c| c.name == "pwned"),
+        format!("crafted link: its script set a cookie ({cookie:?})"),
+    );
+    let fetched: Vec<String> = tab
+        .eval(&format!(
+            "fetch({}).then(async r => [String(r.status), r.headers.get('content-type') || '', await r.text()])",
+            json(&link)
+        ))
+        .await?;
+    checks.check(
+        fetched == ["200", "text/html", CRAFTED_PAGE],
+        format!("crafted link fetched: {fetched:?}, not the scripted page"),
+    );
+    Ok(())
 }

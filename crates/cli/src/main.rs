@@ -2,6 +2,9 @@
 //!
 //! ```text
 //! corslab predict FILE [--browser chrome|firefox|spec] [--explain]
+//! corslab check URL --origin ORIGIN [curl-like flags] [--json] [--audit]
+//! corslab verify [FILE...]
+//! corslab e2e --page URL
 //! ```
 //!
 //! `predict` prints the `cors-predictions/1` JSON for a `cors-scenarios/1`
@@ -13,16 +16,24 @@ use std::process::ExitCode;
 use corslab::Browser;
 use corslab::formats::scenario::{ScenarioFile, predict_json};
 
+mod check;
 mod e2e;
 mod explain;
+mod terminal;
 mod verify;
 
 const USAGE: &str = "usage: corslab predict FILE [--browser chrome|firefox|spec] [--explain]
+       corslab check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY] [--audit] [--json] ... (corslab check --help)
        corslab verify [FILE...] [--record OUT] [--chromium PATH] [--server-port N] [--page-port N] [--timeout SECONDS]
-       corslab e2e --page URL [--static-page URL] [--screenshot PNG] [--chromium PATH]";
+       corslab e2e --page URL [--static-page URL] [--screenshot PNG] [--chromium PATH] [--server URL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `check` has exit statuses of its own (0 passes, 1 blocked, 2 usage,
+    // 3 network, 4 audit finding).
+    if args.first().is_some_and(|a| a == "check") {
+        return check::check_command(&args[1..]);
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -81,6 +92,7 @@ fn e2e_command(args: &[String]) -> Result<(), String> {
         static_page: None,
         chromium: "/usr/bin/chromium".into(),
         screenshot: None,
+        server: None,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -90,6 +102,7 @@ fn e2e_command(args: &[String]) -> Result<(), String> {
             "--static-page" => options.static_page = Some(value()?),
             "--screenshot" => options.screenshot = Some(value()?.into()),
             "--chromium" => options.chromium = value()?.into(),
+            "--server" => options.server = Some(value()?),
             other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
         }
     }

@@ -18,7 +18,10 @@
 //! - [`browsers`]: the profiles (every departure from the standard is a
 //!   named switch), neutral failures and each browser's words for them;
 //! - [`policy`]: the server's side, a CORS policy checked when built;
-//! - [`formats`]: scenario files, predictions and replay URLs;
+//! - [`formats`]: scenario files, predictions, replay URLs, check reports;
+//! - [`diagnosis`]: a real server's answers judged by the engine (`check`)
+//!   and its misconfigurations found by probes (the audit);
+//! - [`fix`]: what a request needs from the server, and what to change;
 //! - [`trace`]: the steps of a decision, each with its spec link.
 //!
 //! # Examples
@@ -39,7 +42,9 @@
 //! ```
 
 pub mod browsers;
+pub mod diagnosis;
 pub mod fetch;
+pub mod fix;
 pub mod formats;
 pub mod http;
 pub mod origin;

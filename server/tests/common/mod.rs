@@ -49,6 +49,19 @@ pub async fn send(app: &Router, method: &str, uri: &str, headers: &[(&str, &str)
     Answer { status, headers, body: String::from_utf8(body.to_vec()).unwrap() }
 }
 
+/// Sends one request with a body through `app`.
+pub async fn send_body(app: &Router, method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Answer { status, headers, body: String::from_utf8(body.to_vec()).unwrap() }
+}
+
 /// `value` percent-encoded for a query.
 pub fn enc(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()

@@ -193,6 +193,43 @@ pub enum ClearCache {
     AnyRequest,
 }
 
+/// How a browser identifies itself on the wire: the headers it adds to every
+/// `fetch()` request besides the CORS ones (measured from headless Chromium
+/// 156 and Firefox 153.8 ESR on 2026-12-03: a page on `localhost:5050`
+/// fetching `localhost:8080`, heads read off the server).
+#[derive(Clone, Debug, Serialize)]
+pub struct WireIdentity {
+    /// `User-Agent` (the desktop browser's, not the headless one's).
+    pub user_agent: &'static str,
+    /// `Accept-Language` when the page set none.
+    pub accept_language: &'static str,
+    /// `Accept-Encoding`.
+    pub accept_encoding: &'static str,
+    /// The user-agent client hints sent to a potentially trustworthy
+    /// origin (Chromium's `sec-ch-ua*`; none for the others).
+    pub client_hints: &'static [(&'static str, &'static str)],
+    /// `Priority` on `fetch()` requests (Firefox's `u=4`), if any.
+    pub priority: Option<&'static str>,
+    /// Where the header block goes: Chromium puts `Host` and `Connection`
+    /// first, Firefox `Connection` after `Origin` (only looks; servers
+    /// must not care, and comparisons ignore order).
+    pub order: HeaderOrder,
+}
+
+/// The order a browser writes its request headers in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeaderOrder {
+    /// Host, Connection, Content-Length, the page's headers, client hints,
+    /// Accept, Origin, Sec-Fetch-*, Referer, Accept-Encoding,
+    /// Accept-Language, Cookie.
+    Chromium,
+    /// Host, User-Agent, Accept, Accept-Language, Accept-Encoding, Referer,
+    /// the page's headers, Content-Length, Origin, Connection, Cookie,
+    /// Sec-Fetch-*, Priority.
+    Firefox,
+}
+
 /// Every place a browser departs from another, as data.
 #[derive(Clone, Debug, Serialize)]
 pub struct Profile {
@@ -235,6 +272,8 @@ pub struct Profile {
     pub clear_cache_on_failure: ClearCache,
     /// The most entries the preflight cache holds (Chromium 1024, Firefox 100).
     pub cache_capacity: usize,
+    /// The headers it adds on the wire.
+    pub wire: WireIdentity,
 }
 
 /// Chromium 156, as recorded.
@@ -256,6 +295,18 @@ pub static CHROME: Profile = Profile {
     cache_model: CacheModel::ChromiumPerUrl,
     clear_cache_on_failure: ClearCache::Never,
     cache_capacity: 1024,
+    wire: WireIdentity {
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+        accept_language: "en-US,en;q=0.9",
+        accept_encoding: "gzip, deflate, br, zstd",
+        client_hints: &[
+            ("sec-ch-ua-platform", "\"Linux\""),
+            ("sec-ch-ua", "\"Not:A-Brand\";v=\"8\", \"Chromium\";v=\"156\""),
+            ("sec-ch-ua-mobile", "?0"),
+        ],
+        priority: None,
+        order: HeaderOrder::Chromium,
+    },
 };
 
 /// Firefox 153 ESR, as recorded.
@@ -277,6 +328,14 @@ pub static FIREFOX: Profile = Profile {
     cache_model: CacheModel::FirefoxTokens,
     clear_cache_on_failure: ClearCache::AnyRequest,
     cache_capacity: 100,
+    wire: WireIdentity {
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
+        accept_language: "en-US,en;q=0.9",
+        accept_encoding: "gzip, deflate, br, zstd",
+        client_hints: &[],
+        priority: Some("u=4"),
+        order: HeaderOrder::Firefox,
+    },
 };
 
 /// The Fetch standard.
@@ -298,4 +357,13 @@ pub static SPEC: Profile = Profile {
     cache_model: CacheModel::SpecEntries,
     clear_cache_on_failure: ClearCache::PreflightedRequests,
     cache_capacity: 1024,
+    // The standard names no user agent: a plain one, and no client hints.
+    wire: WireIdentity {
+        user_agent: "Mozilla/5.0 (compatible; corslab; Fetch standard profile)",
+        accept_language: "en-US,en;q=0.9",
+        accept_encoding: "gzip, deflate, br, zstd",
+        client_hints: &[],
+        priority: None,
+        order: HeaderOrder::Chromium,
+    },
 };

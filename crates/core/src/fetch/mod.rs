@@ -8,7 +8,8 @@
 //! (simple or preflighted, via [`safelist`]), [`cache`], [`preflight`] (with
 //! [`cors_check`], [`allow_methods`], [`allow_headers`], [`max_age`]), then
 //! the response ([`cors_check`] again, [`expose_headers`]); [`simplify`]
-//! finds the nearest request that needs no preflight.
+//! finds the nearest request that needs no preflight; [`wire`] writes the
+//! requests as the browser sends them (with [`site`] for `Sec-Fetch-Site`).
 
 pub mod allow_headers;
 pub mod allow_methods;
@@ -18,9 +19,12 @@ pub mod cors_check;
 pub mod engine;
 pub mod expose_headers;
 pub mod forbidden;
+pub mod local_network;
 pub mod max_age;
 pub mod preflight;
 pub mod request;
 pub mod response;
 pub mod safelist;
 pub mod simplify;
+pub mod site;
+pub mod wire;

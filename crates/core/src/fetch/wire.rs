@@ -1,0 +1,396 @@
+//! The requests a browser puts on the wire for one `fetch()`: the preflight
+//! and the request itself, with every header the browser adds around the
+//! page's own (`Origin`, `Accept`, `Sec-Fetch-*`, `Referer`, its identity).
+//!
+//! This is what `corslab check` sends to a real server, so that the server
+//! answers it exactly as it would answer the browser.
+//!
+//! <https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>
+
+use serde::{Deserialize, Serialize};
+
+use crate::browsers::profile::{HeaderOrder, Profile};
+use crate::fetch::preflight::PreflightRequest;
+use crate::fetch::request::{CredentialsMode, FetchRequest, RequestMode};
+use crate::fetch::response::ServerResponse;
+use crate::http::header::{HeaderList, HeaderName, parse_header_value};
+use crate::fetch::site::{FetchSite, fetch_site, is_potentially_trustworthy};
+use crate::origin::Origin;
+
+/// Which of a `fetch()`'s requests this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WireKind {
+    /// The `OPTIONS` preflight.
+    Preflight,
+    /// The request itself.
+    Request,
+}
+
+/// One HTTP request as the browser sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireRequest {
+    /// Preflight or request.
+    pub kind: WireKind,
+    /// The method.
+    pub method: String,
+    /// The absolute URL.
+    pub url: String,
+    /// Every header, in the browser's order, names as the browser writes
+    /// them (`Host` included).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+impl WireRequest {
+    /// The value of the first header named `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The preflight for `preflight`, from a page at `page`, as `profile`'s
+    /// browser sends it: no credentials, no body, no header values.
+    ///
+    /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>
+    pub fn preflight(preflight: &PreflightRequest, page: &Origin, profile: &Profile) -> WireRequest {
+        let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
+        let id = &profile.wire;
+        let site = fetch_site(page, &target).as_str();
+        let referer = referrer(page, &target);
+        let mut h = Headers::default();
+        h.push("Host", &host(&preflight.url));
+        let acrm = preflight.access_control_request_method.as_str();
+        let acrh = preflight.access_control_request_headers.as_deref();
+        match id.order {
+            HeaderOrder::Chromium => {
+                h.push("Connection", "keep-alive");
+                h.push("Accept", "*/*");
+                h.push("Access-Control-Request-Method", acrm);
+                h.push_opt("Access-Control-Request-Headers", acrh);
+                h.push("Origin", &preflight.origin);
+                h.push("User-Agent", id.user_agent);
+                h.push("Sec-Fetch-Mode", "cors");
+                h.push("Sec-Fetch-Site", site);
+                h.push("Sec-Fetch-Dest", "empty");
+                h.push_opt("Referer", referer.as_deref());
+                h.push("Accept-Encoding", id.accept_encoding);
+                h.push("Accept-Language", id.accept_language);
+            }
+            HeaderOrder::Firefox => {
+                h.push("User-Agent", id.user_agent);
+                h.push("Accept", "*/*");
+                h.push("Accept-Language", id.accept_language);
+                h.push("Accept-Encoding", id.accept_encoding);
+                h.push("Access-Control-Request-Method", acrm);
+                h.push_opt("Access-Control-Request-Headers", acrh);
+                h.push_opt("Referer", referer.as_deref());
+                h.push("Origin", &preflight.origin);
+                h.push("Connection", "keep-alive");
+                h.push("Sec-Fetch-Dest", "empty");
+                h.push("Sec-Fetch-Mode", "cors");
+                h.push("Sec-Fetch-Site", site);
+                h.push_opt("Priority", id.priority);
+            }
+        }
+        WireRequest {
+            kind: WireKind::Preflight,
+            method: "OPTIONS".to_owned(),
+            url: preflight.url.clone(),
+            headers: h.0,
+            body: None,
+        }
+    }
+
+    /// The request `fetch()` built, as `profile`'s browser sends it, with
+    /// `cookies` (the `Cookie` header's value) when its credentials mode
+    /// sends them.
+    pub fn request(request: &FetchRequest, cookies: Option<&str>, profile: &Profile) -> WireRequest {
+        let page = &request.origin;
+        let target = Origin::from_url(&request.url);
+        let site = fetch_site(page, &target);
+        let id = &profile.wire;
+        let referer = referrer(page, &target);
+        let origin = sends_origin(request, site).then_some(request.origin_serialized.as_str());
+        let cookies = cookies.filter(|_| sends_credentials(request.credentials, site)).filter(|c| !c.is_empty());
+        let length = request.body.as_ref().map(|b| b.len().to_string());
+        let page_set = |name: &str| request.headers.contains(name);
+        let hints: &[(&str, &str)] = if is_potentially_trustworthy(&target) { id.client_hints } else { &[] };
+        let accept = (!page_set("accept")).then_some("*/*");
+        let language = (!page_set("accept-language")).then_some(id.accept_language);
+        let agent = (!page_set("user-agent")).then_some(id.user_agent);
+        let mode = request.mode.as_str();
+
+        let mut h = Headers::default();
+        h.push("Host", &host(request.url_str()));
+        match id.order {
+            HeaderOrder::Chromium => {
+                h.push("Connection", "keep-alive");
+                h.push_opt("Content-Length", length.as_deref());
+                h.page(request);
+                for (name, value) in hints {
+                    h.push(name, value);
+                }
+                h.push_opt("User-Agent", agent);
+                h.push_opt("Accept", accept);
+                h.push_opt("Origin", origin);
+                h.push("Sec-Fetch-Site", site.as_str());
+                h.push("Sec-Fetch-Mode", mode);
+                h.push("Sec-Fetch-Dest", "empty");
+                h.push_opt("Referer", referer.as_deref());
+                h.push("Accept-Encoding", id.accept_encoding);
+                h.push_opt("Accept-Language", language);
+                h.push_opt("Cookie", cookies);
+            }
+            HeaderOrder::Firefox => {
+                h.push_opt("User-Agent", agent);
+                h.push_opt("Accept", accept);
+                h.push_opt("Accept-Language", language);
+                h.push("Accept-Encoding", id.accept_encoding);
+                h.push_opt("Referer", referer.as_deref());
+                h.page(request);
+                h.push_opt("Content-Length", length.as_deref());
+                h.push_opt("Origin", origin);
+                h.push("Connection", "keep-alive");
+                h.push_opt("Cookie", cookies);
+                h.push("Sec-Fetch-Dest", "empty");
+                h.push("Sec-Fetch-Mode", mode);
+                h.push("Sec-Fetch-Site", site.as_str());
+                h.push_opt("Priority", id.priority);
+            }
+        }
+        WireRequest {
+            kind: WireKind::Request,
+            method: request.method.as_str().to_owned(),
+            url: request.url_str().to_owned(),
+            headers: h.0,
+            body: request.body.clone(),
+        }
+    }
+}
+
+/// One HTTP response as it came back over the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireResponse {
+    /// The status code.
+    pub status: u16,
+    /// Every header line, in order, as received (names lower-case, values
+    /// as text: each byte one character, so nothing is lost).
+    pub headers: Vec<(String, String)>,
+    /// How many body bytes arrived.
+    #[serde(default)]
+    pub body_bytes: u64,
+    /// The address the answer came from (`ip:port`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_addr: Option<String>,
+}
+
+/// A response header line the engine could not read (a name that is not a
+/// token, a value with a NUL, CR or LF): left out of what the engine
+/// judges, and reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnreadableHeader {
+    /// The name as received.
+    pub name: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl WireResponse {
+    /// The values of every line named `name` (any case).
+    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The response as the engine reads it, and the lines it could not read.
+    pub fn to_server_response(&self) -> (ServerResponse, Vec<UnreadableHeader>) {
+        let mut headers = HeaderList::new();
+        let mut unreadable = Vec::new();
+        for (name, value) in &self.headers {
+            match (HeaderName::parse(name), parse_header_value(value)) {
+                (Ok(name), Ok(value)) => headers.append(name, value),
+                (Err(e), _) => unreadable.push(UnreadableHeader { name: name.clone(), problem: e.to_string() }),
+                (_, Err(e)) => unreadable.push(UnreadableHeader { name: name.clone(), problem: e.to_string() }),
+            }
+        }
+        (ServerResponse { status: self.status, headers, body: None }, unreadable)
+    }
+}
+
+/// Header lines being written.
+#[derive(Default)]
+struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    fn push(&mut self, name: &str, value: &str) {
+        self.0.push((name.to_owned(), value.to_owned()));
+    }
+
+    fn push_opt(&mut self, name: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.push(name, value);
+        }
+    }
+
+    /// The headers the page set that `fetch()` kept, with the names as the
+    /// page wrote them (servers see the page's spelling).
+    fn page(&mut self, request: &FetchRequest) {
+        for (name, value) in request.headers.iter() {
+            self.push(&title_case(name.as_str()), value);
+        }
+    }
+}
+
+/// `x-request-id` → `X-Request-Id`: how the header names read on the wire
+/// (HTTP/1.1 names are case-insensitive; this is only for people).
+fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c });
+        upper = c == '-';
+    }
+    out
+}
+
+/// `Host`: the URL's host and port (the port only when not the default).
+fn host(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            _ => String::new(),
+        },
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether the browser [appends an `Origin` header](https://fetch.spec.whatwg.org/#append-a-request-origin-header):
+/// always for a CORS request to another origin, otherwise only for methods
+/// other than GET and HEAD.
+fn sends_origin(request: &FetchRequest, site: FetchSite) -> bool {
+    let cross_origin_cors = site != FetchSite::SameOrigin && request.mode == RequestMode::Cors;
+    cross_origin_cors || !matches!(request.method.as_str(), "GET" | "HEAD")
+}
+
+/// Whether cookies go with the request: `include` always, `same-origin`
+/// only to the page's own origin.
+///
+/// <https://fetch.spec.whatwg.org/#concept-request-credentials-mode>
+fn sends_credentials(mode: CredentialsMode, site: FetchSite) -> bool {
+    match mode {
+        CredentialsMode::Include => true,
+        CredentialsMode::SameOrigin => site == FetchSite::SameOrigin,
+        CredentialsMode::Omit => false,
+    }
+}
+
+/// `Referer` under the default policy, `strict-origin-when-cross-origin`,
+/// for a page at the root of `page` (the page's path is not known here):
+/// the page's origin and `/`, and nothing from an `https` page to an
+/// `http` URL.
+///
+/// <https://w3c.github.io/webappsec-referrer-policy/#referrer-policy-strict-origin-when-cross-origin>
+fn referrer(page: &Origin, target: &Origin) -> Option<String> {
+    let page = page.tuple()?;
+    let downgrade = page.scheme() == "https" && target.tuple().is_none_or(|t| t.scheme() != "https");
+    (!downgrade).then(|| format!("{}/", Origin::Tuple(page.clone())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browsers::profile::Browser;
+    use crate::fetch::request::FetchCall;
+    use crate::trace::NoTrace;
+
+    fn built(url: &str, method: &str, headers: &[(&str, &str)], body: Option<&str>, credentials: CredentialsMode) -> FetchRequest {
+        let call = FetchCall {
+            url: url.to_owned(),
+            method: method.to_owned(),
+            headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
+            mode: RequestMode::Cors,
+            credentials,
+            body: body.map(str::to_owned),
+        };
+        let page = Origin::parse("http://localhost:5050").unwrap_or(Origin::Opaque);
+        FetchRequest::build(&call, &page, Browser::Chrome.profile(), &mut NoTrace).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn names(wire: &WireRequest) -> Vec<&str> {
+        wire.headers.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn chromium_sends_what_it_was_seen_sending() {
+        let request = built(
+            "http://localhost:8080/b",
+            "PUT",
+            &[("Content-Type", "application/json"), ("X-Request-Id", "42")],
+            Some("{\"a\":1}"),
+            CredentialsMode::SameOrigin,
+        );
+        let wire = WireRequest::request(&request, Some("a=1"), Browser::Chrome.profile());
+        assert_eq!(
+            names(&wire),
+            [
+                "Host", "Connection", "Content-Length", "Content-Type", "X-Request-Id", "sec-ch-ua-platform", "sec-ch-ua",
+                "sec-ch-ua-mobile", "User-Agent", "Accept", "Origin", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest",
+                "Referer", "Accept-Encoding", "Accept-Language"
+            ]
+        );
+        assert_eq!(wire.header("host"), Some("localhost:8080"));
+        assert_eq!(wire.header("sec-fetch-site"), Some("same-site"));
+        assert_eq!(wire.header("referer"), Some("http://localhost:5050/"));
+        assert_eq!(wire.header("content-length"), Some("7"));
+        // same-origin credentials: no cookie to another origin.
+        assert_eq!(wire.header("cookie"), None);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn cookies_go_with_include_and_never_with_the_preflight() {
+        let request = built("http://localhost:8080/c", "PUT", &[], None, CredentialsMode::Include);
+        let wire = WireRequest::request(&request, Some("sid=1"), Browser::Firefox.profile());
+        assert_eq!(wire.header("cookie"), Some("sid=1"));
+        assert_eq!(wire.header("priority"), Some("u=4"));
+        let preflight = PreflightRequest::new(&request, &[]);
+        let wire = WireRequest::preflight(&preflight, &request.origin, Browser::Firefox.profile());
+        assert_eq!(wire.header("cookie"), None);
+        assert_eq!(wire.header("access-control-request-method"), Some("PUT"));
+        assert_eq!(wire.header("access-control-request-headers"), None);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn page_set_accept_replaces_the_default_and_get_has_no_length() {
+        let request = built("http://localhost:8080/i", "GET", &[("Accept", "application/json")], None, CredentialsMode::Omit);
+        let wire = WireRequest::request(&request, None, Browser::Chrome.profile());
+        assert_eq!(wire.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("accept")).count(), 1);
+        assert_eq!(wire.header("accept"), Some("application/json"));
+        assert_eq!(wire.header("content-length"), None);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn no_referrer_from_https_to_http_and_no_hints_to_an_insecure_url() {
+        assert_eq!(
+            referrer(
+                &Origin::parse("https://app.example").unwrap_or(Origin::Opaque),
+                &Origin::parse("http://api.example").unwrap_or(Origin::Opaque)
+            ),
+            None
+        );
+        let call = FetchCall {
+            url: "http://api.example.com/x".to_owned(),
+            method: "GET".to_owned(),
+            headers: Vec::new(),
+            mode: RequestMode::Cors,
+            credentials: CredentialsMode::SameOrigin,
+            body: None,
+        };
+        let page = Origin::parse("http://app.example.com").unwrap_or(Origin::Opaque);
+        let request = FetchRequest::build(&call, &page, Browser::Chrome.profile(), &mut NoTrace).unwrap_or_else(|e| panic!("{e}"));
+        let wire = WireRequest::request(&request, None, Browser::Chrome.profile());
+        assert_eq!(wire.header("sec-ch-ua"), None);
+        assert_eq!(wire.header("sec-fetch-site"), Some("same-site"));
+    }
+}

@@ -1,0 +1,118 @@
+//! `check`'s judge, driven offline over every recorded scenario: answering
+//! each request it asks for with the scenario's scripted answer must give
+//! exactly the scenario's prediction; and the fix it proposes for a blocked
+//! request, applied to those answers, must let the request through in every
+//! browser profile.
+
+use corslab::Browser;
+use corslab::diagnosis::check::{BrowserCheck, CheckRequest, Exchange, MAX_EXCHANGES, judge};
+use corslab::fetch::wire::{WireKind, WireResponse};
+use corslab::formats::scenario::{Prepared, Responder, ScenarioFile, predict, run};
+use corslab::{Outcome, RequestMode, ServerResponse};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
+
+fn wire(response: &ServerResponse) -> WireResponse {
+    WireResponse {
+        status: response.status,
+        headers: response.headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.to_owned())).collect(),
+        body_bytes: response.body.as_ref().map_or(0, |b| b.len() as u64),
+        remote_addr: None,
+    }
+}
+
+/// The judge loop the command line runs, with the scripted answers in
+/// place of the network.
+fn check_offline(prepared: &Prepared, browser: Browser) -> BrowserCheck {
+    let check = CheckRequest { call: prepared.call.clone(), page: prepared.page.clone(), cookies: None };
+    let mut exchanges: Vec<Exchange> = Vec::new();
+    loop {
+        let judgement = judge(&check, browser, &exchanges, false);
+        let Some(need) = judgement.need else {
+            return BrowserCheck::new(&check, &judgement, exchanges);
+        };
+        let request = need.to_wire(&check, browser.profile());
+        let answer = match request.kind {
+            WireKind::Preflight => &prepared.responder.preflight,
+            WireKind::Request => &prepared.responder.response,
+        };
+        exchanges.push(Exchange { request, response: wire(answer) });
+        assert!(exchanges.len() <= MAX_EXCHANGES, "the judge keeps asking");
+    }
+}
+
+fn single_request_scenarios() -> Vec<corslab::formats::scenario::Scenario> {
+    SCENARIO_FILES
+        .iter()
+        .flat_map(|(name, json)| ScenarioFile::parse(json).map_err(|e| format!("{name}: {e}")).expect("a scenario file").scenarios)
+        .filter(|s| s.repeat() == 1)
+        .collect()
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn the_judge_loop_reproduces_every_prediction() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for scenario in single_request_scenarios() {
+        let Ok(prepared) = scenario.prepare() else { continue };
+        for browser in Browser::ALL {
+            let checked_result = check_offline(&prepared, browser);
+            let predicted = predict(&scenario, browser);
+            for (field, want, got) in predicted.expect.differences(&checked_result.expect) {
+                failures.push(format!("{} [{browser}] {field}: predicted {want}, check says {got}", scenario.id));
+            }
+            let sent_preflight = checked_result.exchanges.iter().any(|e| e.request.kind == WireKind::Preflight);
+            if sent_preflight != predicted.expect.preflight {
+                failures.push(format!("{} [{browser}]: preflight sent {sent_preflight}", scenario.id));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 300, "checked {checked}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn every_proposed_fix_lets_the_request_through_in_every_browser() {
+    let (mut fixed, mut not_on_server) = (0, 0);
+    let mut failures = Vec::new();
+    for scenario in single_request_scenarios() {
+        let Ok(prepared) = scenario.prepare() else { continue };
+        for browser in Browser::ALL {
+            let result = check_offline(&prepared, browser);
+            if result.passed || result.expect.outcome == Outcome::Unknown.as_str() {
+                assert!(result.passed || result.fix.is_empty(), "{}: a fix for an unknown outcome", scenario.id);
+                continue;
+            }
+            if let Some(why) = &result.fix.not_on_the_server {
+                assert!(result.fix.changes.is_empty(), "{}: {why}", scenario.id);
+                not_on_server += 1;
+                continue;
+            }
+            assert!(!result.fix.changes.is_empty(), "{} [{browser}]: blocked, and no change proposed", scenario.id);
+            let mut responder: Responder = prepared.responder.clone();
+            result.fix.apply(&mut responder.preflight, &mut responder.response);
+            let after = Prepared { responder, ..prepared.clone() };
+            for every in Browser::ALL {
+                let run = run(&after, every, false);
+                let outcome = run.last().map(|d| d.outcome);
+                let want = if prepared.call.mode == RequestMode::NoCors { Outcome::Opaque } else { Outcome::Ok };
+                if outcome != Some(want) {
+                    failures.push(format!(
+                        "{} [fix from {browser}, checked in {every}]: {outcome:?} after {:?}",
+                        scenario.id,
+                        result.fix.changes.iter().map(|c| c.describe()).collect::<Vec<_>>()
+                    ));
+                }
+            }
+            fixed += 1;
+        }
+    }
+    assert!(fixed >= 100, "fixed {fixed}");
+    assert!(not_on_server > 0, "the same-origin-mode scenarios are not the server's to fix");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
