@@ -77,6 +77,9 @@ pub struct ProbeRequest {
     /// The browser profiles (default: every one).
     #[serde(default)]
     pub browsers: Vec<Browser>,
+    /// The page's URL, for the `Referer` of same-origin requests.
+    #[serde(default)]
+    pub page_url: Option<String>,
     /// Whether to send the audit's probes too.
     #[serde(default)]
     pub audit: bool,
@@ -128,7 +131,7 @@ pub(crate) async fn handle(State(probe): State<Arc<Result<Probe, String>>>, requ
     };
     // 1. Only the explainer's own pages.
     let origin = request.headers().get(ORIGIN).and_then(|o| o.to_str().ok()).unwrap_or_default().to_owned();
-    if !probe.page_origins.iter().any(|o| *o == origin) {
+    if !probe.page_origins.contains(&origin) {
         let shown = if origin.is_empty() { "no Origin".to_owned() } else { format!("Origin {origin:?}") };
         return refuse(
             StatusCode::FORBIDDEN,
@@ -203,5 +206,6 @@ fn validate(asked: &ProbeRequest) -> Result<CheckRequest, String> {
         },
         page,
         cookies: asked.cookies.clone(),
+        page_url: asked.page_url.clone(),
     })
 }

@@ -60,9 +60,11 @@ async fn the_page_gets_a_check_report() {
     assert_eq!(report["browsers"]["chrome"]["outcome"], "ok");
     assert_eq!(report["browsers"]["firefox"]["outcome"], "ok");
     // One request per browser, each with the page's origin.
-    let heads = heads.lock().unwrap();
-    assert_eq!(heads.len(), 2);
-    assert!(heads.iter().all(|h| h.contains(&format!("origin: {PAGE}")) || h.contains(&format!("Origin: {PAGE}"))), "{heads:?}");
+    {
+        let heads = heads.lock().unwrap();
+        assert_eq!(heads.len(), 2);
+        assert!(heads.iter().all(|h| h.contains(&format!("origin: {PAGE}")) || h.contains(&format!("Origin: {PAGE}"))), "{heads:?}");
+    }
 
     // Its preflight, from the page.
     let pre = send(

@@ -7,7 +7,7 @@
 //! ```text
 //! corslab check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
 //!   [--mode cors|no-cors|same-origin] [--credentials omit|same-origin|include]
-//!   [-b COOKIES] [--browser chrome|firefox|spec|all] [--json] [--audit]
+//!   [-b COOKIES] [-e PAGE-URL] [--browser chrome|firefox|spec|all] [--json] [--audit]
 //!   [--cacert FILE] [--insecure] [--max-time SECONDS] [--from-curl 'curl …']
 //! ```
 //!
@@ -32,7 +32,7 @@ use crate::terminal::shown;
 
 pub(crate) const USAGE: &str = "corslab check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
          [--mode cors|no-cors|same-origin] [--credentials omit|same-origin|include] [-b COOKIES]
-         [--browser chrome|firefox|spec|all] [--json] [--audit] [--cacert FILE] [--insecure]
+         [-e PAGE-URL] [--browser chrome|firefox|spec|all] [--json] [--audit] [--cacert FILE] [--insecure]
          [--max-time SECONDS] [--from-curl 'curl …']";
 
 /// Exit statuses.
@@ -52,6 +52,7 @@ struct Flags {
     mode: Option<RequestMode>,
     credentials: Option<CredentialsMode>,
     cookies: Option<String>,
+    referer: Option<String>,
     browsers: Vec<Browser>,
     json: bool,
     audit: bool,
@@ -192,6 +193,7 @@ fn parse(args: &[String]) -> Result<Flags, String> {
                     }
                 }
             }
+            "-e" | "--referer" => flags.referer = Some(value("--referer")?),
             "--json" => flags.json = true,
             "--audit" => flags.audit = true,
             "--cacert" => flags.client.cacert = Some(value("--cacert")?.into()),
@@ -231,7 +233,7 @@ fn split_flag(arg: &str) -> (&str, Option<String>) {
         }
         return (arg, None);
     }
-    if arg.len() > 2 && arg.starts_with('-') && matches!(&arg[1..2], "X" | "H" | "d" | "b" | "m") {
+    if arg.len() > 2 && arg.starts_with('-') && matches!(&arg[1..2], "X" | "H" | "d" | "b" | "m" | "e") {
         return (&arg[..2], Some(arg[2..].to_owned()));
     }
     (arg, None)
@@ -252,9 +254,55 @@ fn header(raw: &str) -> Result<(String, String), String> {
     Ok((name.trim().to_owned(), value.trim_start().to_owned()))
 }
 
-/// Fills in what a DevTools "Copy as cURL" says; flags given explicitly win.
-fn apply_curl(_flags: &mut Flags, _text: &str) -> Result<(), String> {
-    Err("--from-curl: PENDING-CURL-PARSER".to_owned())
+/// Fills in what a DevTools "Copy as cURL" says (the core reads it); flags
+/// given explicitly win.
+fn apply_curl(flags: &mut Flags, text: &str) -> Result<(), String> {
+    let copied = corslab::formats::curl::CopiedRequest::parse(text).map_err(|e| format!("--from-curl: {e}"))?;
+    // What fetch() could not have set, one line per reason.
+    let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
+    for dropped in &copied.dropped {
+        let why = dropped.reason.describe();
+        match reasons.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(&dropped.name),
+            None => reasons.push((why, vec![&dropped.name])),
+        }
+    }
+    for (why, names) in &reasons {
+        eprintln!("corslab check: from the copy, left out {} ({why})", shown(&names.join(", ")));
+    }
+    for warning in &copied.warnings {
+        eprintln!("corslab check: from the copy: {}", shown(&warning.to_string()));
+    }
+    if flags.url.is_none() {
+        flags.url = Some(copied.url.clone());
+    }
+    if flags.method.is_none() {
+        flags.method = Some(copied.method.clone());
+    }
+    if flags.headers.is_empty() {
+        flags.headers.clone_from(&copied.headers);
+    }
+    if flags.data.is_none() {
+        flags.data.clone_from(&copied.body);
+    }
+    if flags.origin.is_none() {
+        flags.origin.clone_from(&copied.origin);
+    }
+    if flags.cookies.is_none() {
+        flags.cookies.clone_from(&copied.cookies);
+    }
+    if flags.credentials.is_none() {
+        flags.credentials = copied.credentials_hint;
+    }
+    if flags.mode.is_none() {
+        flags.mode = copied.mode_hint;
+    }
+    if flags.browsers.is_empty()
+        && let Some(browser) = copied.browser
+    {
+        flags.browsers.push(browser);
+    }
+    Ok(())
 }
 
 /// The request to check, from the flags, with every value validated.
@@ -264,10 +312,27 @@ fn request(flags: &Flags) -> Result<CheckRequest, String> {
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!("URL {url:?}: only http and https URLs can be checked"));
     }
-    let origin = flags.origin.as_deref().ok_or(
-        "--origin is required: the origin of the page that makes the request (e.g. http://localhost:5050)",
-    )?;
-    let page = Origin::parse(origin).map_err(|e| format!("--origin {origin:?}: {e}"))?;
+    // The page's URL (`-e`, curl's --referer) names its origin too.
+    let page_url = match &flags.referer {
+        Some(raw) => Some(url::Url::parse(raw).map_err(|e| format!("--referer {raw:?}: {e}"))?),
+        None => None,
+    };
+    let from_url = page_url.as_ref().map(Origin::from_url);
+    let page = match (flags.origin.as_deref(), from_url) {
+        (Some(origin), from_url) => {
+            let page = Origin::parse(origin).map_err(|e| format!("--origin {origin:?}: {e}"))?;
+            if from_url.is_some_and(|o| o != page) {
+                return Err(format!("--referer is a page on another origin than --origin {origin}"));
+            }
+            page
+        }
+        (None, Some(page)) => page,
+        (None, None) => {
+            return Err(
+                "--origin is required: the origin of the page that makes the request (e.g. http://localhost:5050)".to_owned(),
+            );
+        }
+    };
     // `--data` makes the method POST unless -X says otherwise (curl's rule).
     let method = flags.method.clone().unwrap_or_else(|| if flags.data.is_some() { "POST" } else { "GET" }.to_owned());
     let credentials = flags.credentials.unwrap_or_default();
@@ -288,6 +353,7 @@ fn request(flags: &Flags) -> Result<CheckRequest, String> {
         },
         page,
         cookies: flags.cookies.clone(),
+        page_url: page_url.map(String::from),
     })
 }
 

@@ -28,7 +28,7 @@ fn wire(response: &ServerResponse) -> WireResponse {
 /// The judge loop the command line runs, with the scripted answers in
 /// place of the network.
 fn check_offline(prepared: &Prepared, browser: Browser) -> BrowserCheck {
-    let check = CheckRequest { call: prepared.call.clone(), page: prepared.page.clone(), cookies: None };
+    let check = CheckRequest { call: prepared.call.clone(), page: prepared.page.clone(), cookies: None, page_url: None };
     let mut exchanges: Vec<Exchange> = Vec::new();
     loop {
         let judgement = judge(&check, browser, &exchanges, false);

@@ -119,14 +119,39 @@ impl Client {
     ///
     /// Every way the network can fail, as a [`NetError`].
     pub async fn send(&self, request: &WireRequest) -> Result<WireResponse, NetError> {
+        self.send_keeping(request, false).await.map(|(response, _)| response)
+    }
+
+    /// `GET url` with nothing but `Host`, and the answer's status and body
+    /// as text (for reading a JSON endpoint such as the run log).
+    ///
+    /// # Errors
+    ///
+    /// Every way the network can fail.
+    pub async fn get_text(&self, url: &str) -> Result<(u16, String), NetError> {
+        let host = url::Url::parse(url).ok().and_then(|u| {
+            u.host_str().map(|h| u.port().map_or_else(|| h.to_owned(), |p| format!("{h}:{p}")))
+        });
+        let request = WireRequest {
+            kind: corslab::fetch::wire::WireKind::Request,
+            method: "GET".to_owned(),
+            url: url.to_owned(),
+            headers: vec![("Host".to_owned(), host.unwrap_or_default())],
+            body: None,
+        };
+        let (response, body) = self.send_keeping(&request, true).await?;
+        Ok((response.status, String::from_utf8_lossy(&body).into_owned()))
+    }
+
+    async fn send_keeping(&self, request: &WireRequest, keep: bool) -> Result<(WireResponse, Vec<u8>), NetError> {
         let target = self.resolve(&request.url).await?;
-        match tokio::time::timeout(self.timeout, self.exchange(&target, request)).await {
+        match tokio::time::timeout(self.timeout, self.exchange(&target, request, keep)).await {
             Ok(result) => result,
             Err(_) => Err(NetError::Timeout { waiting_for: "the server's answer", after: self.timeout }),
         }
     }
 
-    async fn exchange(&self, target: &Target, request: &WireRequest) -> Result<WireResponse, NetError> {
+    async fn exchange(&self, target: &Target, request: &WireRequest, keep: bool) -> Result<(WireResponse, Vec<u8>), NetError> {
         let (stream, remote) = connect(target).await?;
         if target.tls {
             let name = ServerName::try_from(target.host.trim_start_matches('[').trim_end_matches(']').to_owned())
@@ -136,13 +161,13 @@ impl Client {
                 .connect(name, stream)
                 .await
                 .map_err(|e| NetError::Tls { host: target.host.clone(), reason: e.to_string() })?;
-            self.http(stream, request, remote).await
+            self.http(stream, request, remote, keep).await
         } else {
-            self.http(stream, request, remote).await
+            self.http(stream, request, remote, keep).await
         }
     }
 
-    async fn http<S>(&self, stream: S, request: &WireRequest, remote: SocketAddr) -> Result<WireResponse, NetError>
+    async fn http<S>(&self, stream: S, request: &WireRequest, remote: SocketAddr, keep: bool) -> Result<(WireResponse, Vec<u8>), NetError>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
@@ -165,6 +190,7 @@ impl Client {
                 .collect();
             let mut body = response.into_body();
             let mut body_bytes: u64 = 0;
+            let mut kept = Vec::new();
             while let Some(frame) = body.frame().await {
                 let frame = frame.map_err(protocol)?;
                 if let Some(data) = frame.data_ref() {
@@ -172,9 +198,12 @@ impl Client {
                     if body_bytes > self.max_body {
                         return Err(NetError::BodyTooLarge { limit: self.max_body });
                     }
+                    if keep {
+                        kept.extend_from_slice(data);
+                    }
                 }
             }
-            Ok(WireResponse { status, headers, body_bytes, remote_addr: Some(remote.to_string()) })
+            Ok((WireResponse { status, headers, body_bytes, remote_addr: Some(remote.to_string()) }, kept))
         }
         .await;
         driver.abort();

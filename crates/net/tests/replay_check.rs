@@ -59,6 +59,7 @@ async fn check_against_the_replay_agrees_with_every_recording() {
             },
             page: Origin::parse(&page).unwrap(),
             cookies: None,
+            page_url: None,
         };
         let browsers: Vec<Browser> = scenario.expect.keys().map(|b| b.parse().unwrap()).collect();
         let run = corslab_net::check(&client, &request, &CheckOptions { browsers, audit: false })

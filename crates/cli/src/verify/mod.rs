@@ -19,6 +19,8 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
 use corslab::Browser;
+use corslab::diagnosis::check::CheckRequest;
+use corslab_net::{CheckOptions, Client, ClientOptions};
 use corslab::formats::replay::ReplaySpec;
 use corslab::formats::scenario::{Expectation, Scenario, ScenarioFile, run};
 use tokio::sync::oneshot;
@@ -147,7 +149,8 @@ async fn replay_all(
                 }
                 let live_origin = if same_origin { server_origin } else { page_origin };
                 let run_id = format!("v{nonce}-{pass}-{index}");
-                let observation = replay_one(browser, &item.scenario, live_origin, server_origin, &run_id, options).await;
+                let observation =
+                    replay_one(browser, &item.scenario, live_origin, server_origin, &page_url, &run_id, options).await;
                 if matches!(observation.error, Some(ReplayError::Hung(_))) {
                     // A hung fetch may leave the page busy: start afresh.
                     browser.open(&page_url).await.map_err(|e| e.to_string())?;
@@ -163,8 +166,19 @@ async fn replay_all(
     // Compare each observation with the engine's prediction.
     let mut report = String::new();
     let (mut agree, mut disagree) = (0, 0);
+    let (mut checked, mut check_requests, mut check_disagree) = (0, 0, 0);
     let first = &observed[0];
     for (item, obs) in items.iter().zip(first) {
+        if let Some(check) = &obs.check {
+            checked += 1;
+            check_requests += check.requests;
+            if !check.differences.is_empty() {
+                check_disagree += 1;
+            }
+            for line in &check.differences {
+                let _ = writeln!(report, "{} {}: {line}", item.file, item.scenario.id);
+            }
+        }
         let differences = compare(item, obs);
         if differences.is_empty() {
             agree += 1;
@@ -196,13 +210,18 @@ async fn replay_all(
         write_recording(out, items, first)?;
         let _ = writeln!(report, "recorded {} scenarios to {}", items.len(), out.display());
     }
+    let _ = writeln!(
+        report,
+        "check: {} of {checked} scenarios agree with Chromium, verdict and request heads ({check_requests} requests compared)",
+        checked - check_disagree
+    );
     let rate = runs as f64 / elapsed.as_secs_f64().max(1e-9);
     let _ = writeln!(
         report,
         "{agree} agree, {disagree} disagree ({runs} scenario runs in {:.2} s: {rate:.1} scenarios/s)",
         elapsed.as_secs_f64()
     );
-    Ok((disagree == 0, report))
+    Ok((disagree == 0 && check_disagree == 0, report))
 }
 
 /// What one scenario did in the browser.
@@ -218,6 +237,8 @@ struct Observed {
     /// Headers the replay could not send.
     left_out: Vec<String>,
     error: Option<ReplayError>,
+    /// How `check` compared, where it ran.
+    check: Option<CheckComparison>,
 }
 
 #[derive(Clone, Debug)]
@@ -231,6 +252,7 @@ async fn replay_one(
     scenario: &Scenario,
     live_origin: &str,
     server_origin: &str,
+    page_url: &str,
     run_id: &str,
     options: &Options,
 ) -> Observed {
@@ -281,7 +303,138 @@ async fn replay_one(
         (None, None) => failed_run("no fetch ran".to_owned()),
     };
     let recorded = placeholders(&actual, live_origin, &url);
-    Observed { predicted, actual, recorded, left_out, error }
+    // `check` beside the browser, for what a single fetch of a faithful
+    // replay shows: its verdict and the very requests it sends.
+    let check = if scenario.repeat() == 1 && left_out.is_empty() && error.is_none() {
+        let run = CheckRun { scenario, spec: &spec, live_origin, server_origin, page_url, run_id };
+        Some(run.compare(&recorded).await)
+    } else {
+        None
+    };
+    Observed { predicted, actual, recorded, left_out, error, check }
+}
+
+/// `corslab check` run on the same replay as the browser, under a run id
+/// of its own.
+struct CheckRun<'a> {
+    scenario: &'a Scenario,
+    spec: &'a ReplaySpec,
+    live_origin: &'a str,
+    server_origin: &'a str,
+    page_url: &'a str,
+    run_id: &'a str,
+}
+
+/// How `check` compared with the browser on one scenario.
+#[derive(Clone, Debug, Default)]
+struct CheckComparison {
+    /// Requests whose heads were compared.
+    requests: usize,
+    /// Every difference, as a line.
+    differences: Vec<String>,
+}
+
+/// Header names left out of the comparison of request heads: the browser's
+/// identity and its compression (the rule), nothing else.
+fn compared_header(name: &str) -> bool {
+    !(name == "user-agent" || name.starts_with("sec-ch-ua") || name == "accept-encoding")
+}
+
+impl CheckRun<'_> {
+    async fn compare(&self, browser_recorded: &Expectation) -> CheckComparison {
+        let mut out = CheckComparison::default();
+        let check_run = format!("{}k", self.run_id);
+        let url = format!("{}{}", self.server_origin, self.spec.path_and_query(&check_run));
+        let url = url::Url::parse(&url).map(String::from).unwrap_or(url);
+        let Ok(page) = corslab::Origin::parse(self.live_origin) else {
+            out.differences.push(format!("page origin {:?} does not parse", self.live_origin));
+            return out;
+        };
+        let request = CheckRequest {
+            call: corslab::FetchCall {
+                url: url.clone(),
+                method: self.scenario.request.method.clone(),
+                headers: self.scenario.request.headers.clone(),
+                mode: self.scenario.request.mode,
+                credentials: self.scenario.request.credentials,
+                body: self.scenario.request.body.clone(),
+            },
+            page,
+            cookies: None,
+            page_url: Some(self.page_url.to_owned()),
+        };
+        let client = match Client::new(&ClientOptions::default()) {
+            Ok(client) => client,
+            Err(e) => {
+                out.differences.push(format!("check: {e}"));
+                return out;
+            }
+        };
+        let options = CheckOptions { browsers: vec![Browser::Chrome], audit: false };
+        let run = match corslab_net::check(&client, &request, &options).await {
+            Ok(run) => run,
+            Err(e) => {
+                out.differences.push(format!("check failed: {e}"));
+                return out;
+            }
+        };
+        // The verdict: the browser's own, placeholders for the live values.
+        if let Some(checked) = run.report.browsers.get(&Browser::Chrome) {
+            let checked = placeholders(&checked.expect, self.live_origin, &url);
+            for (field, browser, check) in browser_recorded.differences(&checked) {
+                out.differences.push(format!("check's {field}: Chromium {browser}, check {check}"));
+            }
+        }
+        // The requests: what the server received from each, head by head.
+        let (browser_log, check_log) = (self.log(&client, self.run_id).await, self.log(&client, &check_run).await);
+        match (browser_log, check_log) {
+            (Ok(browser), Ok(check)) => {
+                if browser.len() != check.len() {
+                    out.differences.push(format!("Chromium sent {} requests, check {}", browser.len(), check.len()));
+                }
+                for (b, c) in browser.iter().zip(&check) {
+                    out.requests += 1;
+                    let (b_method, c_method) = (b["method"].as_str().unwrap_or(""), c["method"].as_str().unwrap_or(""));
+                    if b_method != c_method {
+                        out.differences.push(format!("method: Chromium {b_method}, check {c_method}"));
+                    }
+                    let (b_head, c_head) = (head(b), head(c));
+                    for line in b_head.iter().filter(|l| !c_head.contains(l)) {
+                        out.differences.push(format!("{b_method}: Chromium sent {}: {}, check did not", line.0, line.1));
+                    }
+                    for line in c_head.iter().filter(|l| !b_head.contains(l)) {
+                        out.differences.push(format!("{c_method}: check sent {}: {}, Chromium did not", line.0, line.1));
+                    }
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => out.differences.push(format!("run log: {e}")),
+        }
+        out
+    }
+
+    async fn log(&self, client: &Client, run: &str) -> Result<Vec<serde_json::Value>, String> {
+        let (status, body) = client.get_text(&format!("{}/log/{run}", self.server_origin)).await.map_err(|e| e.to_string())?;
+        if status != 200 {
+            return Err(format!("GET /log/{run}: {status}"));
+        }
+        serde_json::from_str(&body).map_err(|e| format!("/log/{run}: {e}"))
+    }
+}
+
+/// A logged request's compared header lines, sorted (names lower-case).
+fn head(entry: &serde_json::Value) -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = entry["headers"]
+        .as_array()
+        .map(|pairs| {
+            pairs
+                .iter()
+                .filter_map(|p| Some((p[0].as_str()?.to_ascii_lowercase(), p[1].as_str()?.to_owned())))
+                .filter(|(n, _)| compared_header(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    lines.sort();
+    lines
 }
 
 fn as_expectation(observation: &FetchObservation, repeated: bool, preflights: u32) -> Expectation {

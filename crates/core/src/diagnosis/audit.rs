@@ -217,11 +217,11 @@ impl Probe {
         let page = self.page();
         let request = FetchRequest::build(&self.call(check), &page, profile, &mut NoTrace).ok()?;
         Some(match self.kind {
-            ProbeKind::Get | ProbeKind::ErrorPath => WireRequest::request(&request, check.cookies.as_deref(), profile),
+            ProbeKind::Get | ProbeKind::ErrorPath => WireRequest::request(&request, None, check.cookies.as_deref(), profile),
             ProbeKind::Preflight => {
                 let classification = classify(&request, profile, &mut NoTrace);
                 let preflight = PreflightRequest::new(&request, &classification.headers.names);
-                WireRequest::preflight(&preflight, &page, profile)
+                WireRequest::preflight(&preflight, &page, None, profile)
             }
         })
     }

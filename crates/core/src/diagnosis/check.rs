@@ -48,6 +48,9 @@ pub struct CheckRequest {
     pub page: Origin,
     /// The `Cookie` header the browser would send where credentials go.
     pub cookies: Option<String>,
+    /// The page's URL, when known (the `Referer` of same-origin requests);
+    /// a URL on another origin than [`page`](Self::page) is ignored.
+    pub page_url: Option<String>,
 }
 
 /// One request sent and its answer.
@@ -72,8 +75,10 @@ impl Need {
     /// The request as `profile`'s browser puts it on the wire.
     pub fn to_wire(&self, check: &CheckRequest, profile: &Profile) -> WireRequest {
         match self {
-            Need::Preflight(preflight) => WireRequest::preflight(preflight, &check.page, profile),
-            Need::Request(request) => WireRequest::request(request, check.cookies.as_deref(), profile),
+            Need::Preflight(preflight) => WireRequest::preflight(preflight, &check.page, check.page_url.as_deref(), profile),
+            Need::Request(request) => {
+                WireRequest::request(request, check.page_url.as_deref(), check.cookies.as_deref(), profile)
+            }
         }
     }
 }

@@ -50,15 +50,16 @@ impl WireRequest {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    /// The preflight for `preflight`, from a page at `page`, as `profile`'s
-    /// browser sends it: no credentials, no body, no header values.
+    /// The preflight for `preflight`, from a page at `page` (whose URL is
+    /// `page_url`, when known), as `profile`'s browser sends it: no
+    /// credentials, no body, no header values.
     ///
     /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>
-    pub fn preflight(preflight: &PreflightRequest, page: &Origin, profile: &Profile) -> WireRequest {
+    pub fn preflight(preflight: &PreflightRequest, page: &Origin, page_url: Option<&str>, profile: &Profile) -> WireRequest {
         let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
         let id = &profile.wire;
         let site = fetch_site(page, &target).as_str();
-        let referer = referrer(page, &target);
+        let referer = referrer(page, page_url, &target);
         let mut h = Headers::default();
         h.push("Host", &host(&preflight.url));
         let acrm = preflight.access_control_request_method.as_str();
@@ -103,15 +104,15 @@ impl WireRequest {
         }
     }
 
-    /// The request `fetch()` built, as `profile`'s browser sends it, with
-    /// `cookies` (the `Cookie` header's value) when its credentials mode
-    /// sends them.
-    pub fn request(request: &FetchRequest, cookies: Option<&str>, profile: &Profile) -> WireRequest {
+    /// The request `fetch()` built, from a page whose URL is `page_url`
+    /// (when known), as `profile`'s browser sends it, with `cookies` (the
+    /// `Cookie` header's value) when its credentials mode sends them.
+    pub fn request(request: &FetchRequest, page_url: Option<&str>, cookies: Option<&str>, profile: &Profile) -> WireRequest {
         let page = &request.origin;
         let target = Origin::from_url(&request.url);
         let site = fetch_site(page, &target);
         let id = &profile.wire;
-        let referer = referrer(page, &target);
+        let referer = referrer(page, page_url, &target);
         let origin = sends_origin(request, site).then_some(request.origin_serialized.as_str());
         let cookies = cookies.filter(|_| sends_credentials(request.credentials, site)).filter(|c| !c.is_empty());
         let length = request.body.as_ref().map(|b| b.len().to_string());
@@ -233,10 +234,11 @@ impl Headers {
         }
     }
 
-    /// The headers the page set that `fetch()` kept, with the names as the
-    /// page wrote them (servers see the page's spelling).
+    /// The headers the page set that `fetch()` kept, a repeated name sent
+    /// once with its values joined by `, ` (Chromium and Firefox both do,
+    /// as the header list's [combined value](https://fetch.spec.whatwg.org/#concept-header-list-combine)).
     fn page(&mut self, request: &FetchRequest) {
-        for (name, value) in request.headers.iter() {
+        for (name, value) in request.headers.combined().iter() {
             self.push(&title_case(name.as_str()), value);
         }
     }
@@ -286,16 +288,28 @@ fn sends_credentials(mode: CredentialsMode, site: FetchSite) -> bool {
     }
 }
 
-/// `Referer` under the default policy, `strict-origin-when-cross-origin`,
-/// for a page at the root of `page` (the page's path is not known here):
-/// the page's origin and `/`, and nothing from an `https` page to an
-/// `http` URL.
+/// `Referer` under the default policy, `strict-origin-when-cross-origin`:
+/// to the page's own origin, the page's URL (without its fragment; the
+/// origin and `/` when the URL is not known); to another origin, the
+/// page's origin and `/` only; from an `https` page to an `http` URL,
+/// nothing.
 ///
 /// <https://w3c.github.io/webappsec-referrer-policy/#referrer-policy-strict-origin-when-cross-origin>
-fn referrer(page: &Origin, target: &Origin) -> Option<String> {
-    let page = page.tuple()?;
-    let downgrade = page.scheme() == "https" && target.tuple().is_none_or(|t| t.scheme() != "https");
-    (!downgrade).then(|| format!("{}/", Origin::Tuple(page.clone())))
+fn referrer(page: &Origin, page_url: Option<&str>, target: &Origin) -> Option<String> {
+    let tuple = page.tuple()?;
+    let downgrade = tuple.scheme() == "https" && target.tuple().is_none_or(|t| t.scheme() != "https");
+    if downgrade {
+        return None;
+    }
+    let full = page_url
+        .filter(|_| page.is_same_origin(target))
+        .and_then(|u| url::Url::parse(u).ok())
+        .filter(|u| Origin::from_url(u) == *page)
+        .map(|mut u| {
+            u.set_fragment(None);
+            String::from(u)
+        });
+    Some(full.unwrap_or_else(|| format!("{}/", Origin::Tuple(tuple.clone()))))
 }
 
 #[cfg(test)]
@@ -331,7 +345,7 @@ mod tests {
             Some("{\"a\":1}"),
             CredentialsMode::SameOrigin,
         );
-        let wire = WireRequest::request(&request, Some("a=1"), Browser::Chrome.profile());
+        let wire = WireRequest::request(&request, None, Some("a=1"), Browser::Chrome.profile());
         assert_eq!(
             names(&wire),
             [
@@ -351,11 +365,11 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn cookies_go_with_include_and_never_with_the_preflight() {
         let request = built("http://localhost:8080/c", "PUT", &[], None, CredentialsMode::Include);
-        let wire = WireRequest::request(&request, Some("sid=1"), Browser::Firefox.profile());
+        let wire = WireRequest::request(&request, None, Some("sid=1"), Browser::Firefox.profile());
         assert_eq!(wire.header("cookie"), Some("sid=1"));
         assert_eq!(wire.header("priority"), Some("u=4"));
         let preflight = PreflightRequest::new(&request, &[]);
-        let wire = WireRequest::preflight(&preflight, &request.origin, Browser::Firefox.profile());
+        let wire = WireRequest::preflight(&preflight, &request.origin, None, Browser::Firefox.profile());
         assert_eq!(wire.header("cookie"), None);
         assert_eq!(wire.header("access-control-request-method"), Some("PUT"));
         assert_eq!(wire.header("access-control-request-headers"), None);
@@ -364,7 +378,7 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn page_set_accept_replaces_the_default_and_get_has_no_length() {
         let request = built("http://localhost:8080/i", "GET", &[("Accept", "application/json")], None, CredentialsMode::Omit);
-        let wire = WireRequest::request(&request, None, Browser::Chrome.profile());
+        let wire = WireRequest::request(&request, None, None, Browser::Chrome.profile());
         assert_eq!(wire.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("accept")).count(), 1);
         assert_eq!(wire.header("accept"), Some("application/json"));
         assert_eq!(wire.header("content-length"), None);
@@ -372,13 +386,13 @@ mod tests {
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn no_referrer_from_https_to_http_and_no_hints_to_an_insecure_url() {
-        assert_eq!(
-            referrer(
-                &Origin::parse("https://app.example").unwrap_or(Origin::Opaque),
-                &Origin::parse("http://api.example").unwrap_or(Origin::Opaque)
-            ),
-            None
-        );
+        let https = Origin::parse("https://app.example").unwrap_or(Origin::Opaque);
+        assert_eq!(referrer(&https, None, &Origin::parse("http://api.example").unwrap_or(Origin::Opaque)), None);
+        // The page's full URL goes to its own origin only.
+        let page_url = Some("https://app.example/a/b?q#frag");
+        assert_eq!(referrer(&https, page_url, &https).as_deref(), Some("https://app.example/a/b?q"));
+        let other = Origin::parse("https://api.example").unwrap_or(Origin::Opaque);
+        assert_eq!(referrer(&https, page_url, &other).as_deref(), Some("https://app.example/"));
         let call = FetchCall {
             url: "http://api.example.com/x".to_owned(),
             method: "GET".to_owned(),
@@ -389,7 +403,7 @@ mod tests {
         };
         let page = Origin::parse("http://app.example.com").unwrap_or(Origin::Opaque);
         let request = FetchRequest::build(&call, &page, Browser::Chrome.profile(), &mut NoTrace).unwrap_or_else(|e| panic!("{e}"));
-        let wire = WireRequest::request(&request, None, Browser::Chrome.profile());
+        let wire = WireRequest::request(&request, None, None, Browser::Chrome.profile());
         assert_eq!(wire.header("sec-ch-ua"), None);
         assert_eq!(wire.header("sec-fetch-site"), Some("same-site"));
     }
