@@ -15,7 +15,7 @@ use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, Htm
 use crate::dom::{document, page_origin};
 use crate::predict::{Predicted, call, curl_snippet, fetch_snippet, live_url, predict};
 use crate::reality::send;
-use crate::state::{Composition, ServerSetup};
+use crate::state::{Composition, MAX_HEADER_ROWS, ServerSetup};
 use crate::{SERVER, avoid, tour, view};
 
 include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
@@ -52,7 +52,27 @@ fn by_id(document: &Document, id: &str) -> Option<Element> {
 
 fn set_html(id: &str, html: &str) {
     if let Some(element) = document().ok().and_then(|d| by_id(&d, id)) {
-        element.set_inner_html(html);
+        replace_keeping_focus(&element, html);
+    }
+}
+
+/// Replaces `element`'s content; when the focus was inside it, puts it back
+/// on the control with the same id, so a keyboard user does not land on the
+/// page's body. The panels are split so that the controls which trigger a
+/// re-render are not inside what they re-render; this is the safety net for
+/// everything else (a field cut to its limit, say).
+fn replace_keeping_focus(element: &Element, html: &str) {
+    let Some(document) = element.owner_document() else { return };
+    // Every control in the panels has an id (radios too: the one an arrow
+    // key focuses is the checked one, and it comes back checked).
+    let focused = document.active_element().filter(|a| a != element && element.contains(Some(a))).map(|a| a.id());
+    element.set_inner_html(html);
+    if let Some(target) = focused
+        .filter(|id| !id.is_empty())
+        .and_then(|id| document.get_element_by_id(&id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = target.focus();
     }
 }
 
@@ -100,6 +120,7 @@ fn read_form(document: &Document, previous: &Composition) -> Composition {
     c.request.credentials =
         serde_json::from_value(serde_json::Value::String(input_value(document, "req-credentials")))
             .unwrap_or(previous.request.credentials);
+    // Every count and size is clamped by the caller (`read_form_clamped`).
     c.repeat = input_value(document, "req-repeat").parse().unwrap_or(1);
     c.request.headers = rows(document, "req-h");
     c.request.body = checked(document, "req-has-body").then(|| input_value(document, "req-body"));
@@ -136,6 +157,17 @@ fn read_form(document: &Document, previous: &Composition) -> Composition {
     c
 }
 
+/// Reads the form, clamped; when the clamp changed anything (a pasted value
+/// over a limit), re-renders the forms so what they show is what is sent.
+fn read_form_clamped(document: &Document, app: &App) -> Composition {
+    let read = read_form(document, &app.composition);
+    let clamped = read.clone().clamped();
+    if clamped != read {
+        render_forms(&clamped, &policy_problems(&clamped));
+    }
+    clamped
+}
+
 /// The problems of the composed policy, as sentences.
 fn policy_problems(c: &Composition) -> Vec<String> {
     match &c.server {
@@ -147,18 +179,45 @@ fn policy_problems(c: &Composition) -> Vec<String> {
     }
 }
 
-/// Renders both form panels from the state.
-pub fn render_forms(app: &App) {
-    set_html("request-panel", &view::request_panel(&app.composition));
-    set_html("server-panel", &view::server_panel(&app.composition, &policy_problems(&app.composition)));
+/// Renders both form panels from `c`.
+fn render_forms(c: &Composition, problems: &[String]) {
+    set_html("request-panel", &view::request_panel(c));
+    set_html("server-panel", &view::server_panel(c, problems));
 }
 
-/// Re-predicts and renders the prediction; stores the fragment.
+/// Renders the server panel's answer only (its head, the preset select and
+/// the scripted/policy switch, keeps its state and focus), and sets the
+/// switch to the composition's kind.
+fn render_server_answer(app: &App) {
+    let Ok(document) = document() else { return };
+    if by_id(&document, "server-answer").is_none() {
+        render_forms(&app.composition, &policy_problems(&app.composition));
+        return;
+    }
+    set_html("server-answer", &view::server_answer(&app.composition, &policy_problems(&app.composition)));
+    let scripted = matches!(app.composition.server, ServerSetup::Scripted { .. });
+    for (id, on) in [("srv-kind-scripted", scripted), ("srv-kind-policy", !scripted)] {
+        if let Some(radio) = by_id(&document, id).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+            radio.set_checked(on);
+        }
+    }
+}
+
+/// Re-predicts and renders the prediction (its body only, when the profile
+/// switch above it already shows the composition's profile); stores the
+/// fragment.
 pub fn repredict(app: &mut App) {
     let (url, notes) = live_url(&app.composition, &app.page_origin, SERVER, &app.run_id);
     let mut predicted = predict(&app.composition, &app.page_origin, &url);
     predicted.notes.extend(notes);
-    set_html("prediction", &view::prediction_panel(&app.composition, &predicted));
+    let switch_agrees = document().is_ok_and(|d| {
+        d.get_element_by_id("prediction-body").is_some() && input_checked_value(&d, "profile") == app.composition.browser.as_str()
+    });
+    if switch_agrees {
+        set_html("prediction-body", &view::prediction_body(&predicted));
+    } else {
+        set_html("prediction", &view::prediction_panel(&app.composition, &predicted));
+    }
     app.predicted = Some(predicted);
     if let Some(window) = web_sys::window()
         && let Ok(history) = window.history() {
@@ -223,9 +282,9 @@ fn preset(name: &str, page_origin: &str, current: &Composition) -> Option<Server
 /// Loads a composition into the page: forms, prediction, no reality yet.
 pub fn load(shared: &Shared, composition: Composition) {
     let mut app = shared.borrow_mut();
-    app.composition = composition;
+    app.composition = composition.clamped();
     app.run_id = new_run_id();
-    render_forms(&app);
+    render_forms(&app.composition, &policy_problems(&app.composition));
     repredict(&mut app);
     set_html("reality", "<h2 id=\"reality-title\">Reality</h2><p class=\"hint\">Press <em>Send for real</em>: the browser sends it, and the server reports what it received.</p>");
 }
@@ -316,7 +375,7 @@ fn on_click(shared: &Shared, event: &Event) {
         "add-row" | "remove-row" => {
             let prefix = button.get_attribute("data-rows").unwrap_or_default();
             let mut app = shared.borrow_mut();
-            let mut c = read_form(&document, &app.composition);
+            let mut c = read_form_clamped(&document, &app);
             let list = match (prefix.as_str(), &mut c.server) {
                 ("req-h", _) => Some(&mut c.request.headers),
                 ("pre-h", ServerSetup::Scripted { preflight: Some(p), .. }) => Some(&mut p.headers),
@@ -325,8 +384,11 @@ fn on_click(shared: &Shared, event: &Event) {
             };
             let Some(list) = list else { return };
             let focus_index = if action == "add-row" {
-                list.push((String::new(), String::new()));
-                list.len() - 1
+                // The button is disabled at the limit; this keeps it so.
+                if list.len() < MAX_HEADER_ROWS {
+                    list.push((String::new(), String::new()));
+                }
+                list.len().saturating_sub(1)
             } else {
                 let index: usize = button.get_attribute("data-index").and_then(|i| i.parse().ok()).unwrap_or(usize::MAX);
                 if index < list.len() {
@@ -334,8 +396,8 @@ fn on_click(shared: &Shared, event: &Event) {
                 }
                 index.saturating_sub(1)
             };
-            app.composition = c;
-            render_forms(&app);
+            app.composition = c.clamped();
+            render_forms(&app.composition, &policy_problems(&app.composition));
             repredict(&mut app);
             // The new (or previous) row's name; with no rows left, the add button.
             let focus = by_id(&document, &format!("{prefix}-n-{focus_index}"))
@@ -413,7 +475,7 @@ fn on_input(shared: &Shared, event: &Event) {
         repredict(&mut app);
         return;
     }
-    let mut c = read_form(&document, &app.composition);
+    let mut c = read_form_clamped(&document, &app);
     if name == "srv-kind" {
         let want_policy = input_checked_value(&document, "srv-kind") == "policy";
         let page = app.page_origin.clone();
@@ -423,8 +485,13 @@ fn on_input(shared: &Shared, event: &Event) {
             preset("allow", &page, &c)
         }
         .unwrap_or(c.server);
-        app.composition = c;
-        render_forms(&app);
+        app.composition = c.clamped();
+        // The switch keeps focus: only the answer below it is re-rendered.
+        render_server_answer(&app);
+        // The preset no longer describes the server.
+        if let Some(select) = by_id(&document, "srv-preset").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()) {
+            select.set_value("");
+        }
         repredict(&mut app);
         return;
     }
@@ -433,8 +500,10 @@ fn on_input(shared: &Shared, event: &Event) {
         let page = app.page_origin.clone();
         if let Some(server) = preset(&value, &page, &c) {
             c.server = server;
-            app.composition = c;
-            render_forms(&app);
+            app.composition = c.clamped();
+            // The select keeps focus and its value, so the arrow keys go on
+            // from this preset: only the answer below it is re-rendered.
+            render_server_answer(&app);
             repredict(&mut app);
         }
         return;
@@ -491,7 +560,7 @@ fn copy_to_clipboard(text: &str) {
 
 /// Sends the composed request for real and renders what happened.
 pub async fn send_composition(shared: &Shared) {
-    let (call, repeat, log_url, expected) = {
+    let (call, shown_url, repeat, log_url, expected) = {
         let mut app = shared.borrow_mut();
         // A fresh run: its own URL, its own (empty) log and preflight cache.
         app.run_id = new_run_id();
@@ -504,10 +573,11 @@ pub async fn send_composition(shared: &Shared) {
         let log_url = format!("{SERVER}/log/{}", app.run_id);
         let expected = app.composition.browser;
         let expectation = predicted.per_browser.iter().find(|(b, _)| *b == expected).map(|(_, e)| e.clone());
-        (call(&app.composition, &predicted.url), app.composition.repeat, log_url, expectation)
+        // Sent to the live URL; shown at the composed one.
+        (call(&app.composition, &predicted.live_url), predicted.url.clone(), app.composition.repeat, log_url, expectation)
     };
     set_status("Sending…");
-    let reality = send(&call, repeat, Some(&log_url)).await;
+    let reality = send(&call, &shown_url, repeat, Some(&log_url)).await;
     set_html("reality", &view::reality_panel(&reality, expected.as_ref()));
     let agrees = expected.as_ref().is_some_and(|e| reality.agrees_with(e));
     set_status(if agrees { "Sent: reality agrees with the prediction." } else { "Sent: see where reality and the prediction differ." });

@@ -56,6 +56,13 @@ fn base_request() -> ScenarioRequest {
     crate::state::Composition::default().request
 }
 
+/// The URL the page shows for a demo's request to the server at `origin`:
+/// the base request's path there (the request really goes to a replay URL
+/// on that origin; see `predict`'s module documentation).
+fn shown(origin: &str) -> String {
+    crate::predict::shown_url(origin, &base_request().path)
+}
+
 /// A server that allows the request, optionally caching the preflight.
 fn allowing_scenario(request: ScenarioRequest, max_age: Option<&str>, repeat: u32) -> Scenario {
     let h = |n: &str, v: &str| (n.to_owned(), v.to_owned());
@@ -140,7 +147,8 @@ async fn simplify(page: &str, browser: Browser) {
     let run_id = new_run_id();
     let (spec, _) = ReplaySpec::from_scenario(&base, page);
     let url = format!("{SERVER}{}", spec.path_and_query(&run_id));
-    let Some(simple) = nearest_simple_request(&call_of(&base, &url), &origin, browser.profile()) else { return };
+    let shown_url = shown(SERVER);
+    let Some(simple) = nearest_simple_request(&call_of(&base, &shown_url), &origin, browser.profile()) else { return };
     let mut html = String::from("<p>The nearest request without a preflight:</p><ul data-role=\"changes\">");
     for change in &simple.changes {
         let _ = write!(html, "<li>{}</li>", view::esc(&change.describe()));
@@ -154,14 +162,14 @@ async fn simplify(page: &str, browser: Browser) {
         },
         ..base.clone()
     };
-    let Some((expectation, _)) = predict(&simple_scenario, page, &url, browser) else { return };
+    let Some((expectation, _)) = predict(&simple_scenario, page, &shown_url, browser) else { return };
     let _ = write!(
         html,
         "<p>Predicted: <strong data-role=\"demo-preflight\">{}</strong>, outcome <code>{}</code>.</p>",
         if expectation.preflight { "a preflight" } else { "no preflight" },
         view::esc(&expectation.outcome)
     );
-    let reality = send(&call_of(&simple_scenario, &url), 1, Some(&format!("{SERVER}/log/{run_id}"))).await;
+    let reality = send(&call_of(&simple_scenario, &url), &shown_url, 1, Some(&format!("{SERVER}/log/{run_id}"))).await;
     html.push_str(&result_html(&expectation, &reality));
     set("simplify", &html);
 }
@@ -171,10 +179,11 @@ async fn cache(page: &str, browser: Browser) {
     let run_id = new_run_id();
     let (spec, _) = ReplaySpec::from_scenario(&scenario, page);
     let url = format!("{SERVER}{}", spec.path_and_query(&run_id));
-    let Some((expectation, _)) = predict(&scenario, page, &url, browser) else { return };
+    let shown_url = shown(SERVER);
+    let Some((expectation, _)) = predict(&scenario, page, &shown_url, browser) else { return };
     let mut html = String::from("<p>How long each browser keeps the preflight's answer:</p><ul data-role=\"cache-entries\">");
     for profile_browser in Browser::ALL {
-        if let Some((e, result)) = predict(&scenario, page, &url, profile_browser) {
+        if let Some((e, result)) = predict(&scenario, page, &shown_url, profile_browser) {
             let entry = result.last().and_then(|d| d.cache.first().cloned());
             let _ = write!(
                 html,
@@ -191,7 +200,7 @@ async fn cache(page: &str, browser: Browser) {
         }
     }
     html.push_str("</ul>");
-    let reality = send(&call_of(&scenario, &url), 2, Some(&format!("{SERVER}/log/{run_id}"))).await;
+    let reality = send(&call_of(&scenario, &url), &shown_url, 2, Some(&format!("{SERVER}/log/{run_id}"))).await;
     html.push_str(&result_html(&expectation, &reality));
     set("cache", &html);
 }
@@ -202,18 +211,19 @@ async fn proxy(page: &str, browser: Browser) {
     let (spec, _) = ReplaySpec::from_scenario(&scenario, page);
     // trunk's [[proxy]] forwards /api/... on this page's origin to the server.
     let url = format!("{page}/api{}", spec.path_and_query(&run_id));
+    let shown_url = crate::predict::shown_url(page, &format!("/api{}", base_request().path));
     // The proxy is an HTTP server of its own: it adds a Date header, which a
     // same-origin page can read.
     let mut proxied = scenario.clone();
     proxied.response.headers.push(("Date".to_owned(), "(added by the proxy)".to_owned()));
-    let Some((expectation, _)) = predict(&proxied, page, &url, browser) else { return };
+    let Some((expectation, _)) = predict(&proxied, page, &shown_url, browser) else { return };
     let mut html = format!(
         "<p>Same request, sent to <code>{}/api/…</code> on this page's own origin: predicted <strong data-role=\"demo-preflight\">{}</strong>, a <code>{}</code> response.</p>",
         view::esc(page),
         if expectation.preflight { "a preflight" } else { "no preflight, no CORS" },
         view::esc(expectation.response_type.as_deref().unwrap_or("none"))
     );
-    let reality = send(&call_of(&scenario, &url), 1, Some(&format!("{SERVER}/log/{run_id}"))).await;
+    let reality = send(&call_of(&scenario, &url), &shown_url, 1, Some(&format!("{SERVER}/log/{run_id}"))).await;
     if reality.status == Some(404) || reality.log.as_ref().is_some_and(Vec::is_empty) {
         html.push_str("<p class=\"note\" data-role=\"proxy-missing\">No proxy answers here: this demo needs the page served by <code>make run</code> (trunk serve with its [[proxy]]).</p>");
     }
@@ -301,7 +311,8 @@ async fn iframe(page: &str) {
     let mut html = format!(
         "<p>This page ({}) posts the request to a page on {SERVER}, which fetches <code>{}</code> on its own origin: same-origin, no CORS.</p>",
         view::esc(page),
-        view::esc(path.split('?').next().unwrap_or_default())
+        // The path the request stands for (it really goes to a replay URL).
+        view::esc(&scenario.request.path)
     );
     match ask_frame(request).await {
         Ok(answer) => {

@@ -6,12 +6,20 @@ use serde_json::Value;
 use web_sys::{RequestCredentials, RequestMode};
 
 use crate::net::{FetchInit, FetchOutcome, fetch, get_text};
+use crate::state::MAX_REPEAT;
 
 /// What really happened to a request (the last one, when repeated).
 #[derive(Clone, Debug, Default)]
 pub struct Reality {
-    /// Where it went.
+    /// The URL the page shows: the one the user composed (the companion
+    /// server's origin and the composed path), or the seed route itself.
     pub url: String,
+    /// Where the lab really sent it (a replay or policy URL, whose query
+    /// scripts the server): the same origin as `url`. Never shown.
+    pub sent_to: String,
+    /// Whether `sent_to` differs from `url` (the request went through the
+    /// server's replay or policy route).
+    pub routed: bool,
     /// `ok`, `opaque`, `cors-error` (fetch rejected: a page sees only a
     /// TypeError), or `type-error` (fetch refused before sending).
     pub outcome: String,
@@ -113,9 +121,10 @@ fn modes(call: &corslab::FetchCall) -> (RequestMode, RequestCredentials) {
     (mode, credentials)
 }
 
-/// Sends `call` `repeat` times in a row, then reads the server's log of
-/// `log_url` (when given).
-pub async fn send(call: &corslab::FetchCall, repeat: u32, log_url: Option<&str>) -> Reality {
+/// Sends `call` `repeat` times in a row (1 to [`MAX_REPEAT`], whatever is
+/// asked), then reads the server's log of `log_url` (when given). The result
+/// shows `shown_url` (the composed URL) where `call.url` is the live one.
+pub async fn send(call: &corslab::FetchCall, shown_url: &str, repeat: u32, log_url: Option<&str>) -> Reality {
     let (mode, credentials) = modes(call);
     let init = FetchInit {
         method: &call.method,
@@ -124,8 +133,15 @@ pub async fn send(call: &corslab::FetchCall, repeat: u32, log_url: Option<&str>)
         credentials,
         body: call.body.as_deref(),
     };
-    let mut reality = Reality { url: call.url.clone(), ..Reality::default() };
-    for _ in 0..repeat.max(1) {
+    let fresh = || Reality {
+        url: shown_url.to_owned(),
+        sent_to: call.url.clone(),
+        routed: shown_url != call.url,
+        ..Reality::default()
+    };
+    let mut reality = fresh();
+    // Bounded here too, so no caller can make the page loop for long.
+    for _ in 0..repeat.clamp(1, MAX_REPEAT) {
         reality.sent += 1;
         let outcome = fetch(&call.url, &init).await;
         match outcome {
@@ -138,10 +154,10 @@ pub async fn send(call: &corslab::FetchCall, repeat: u32, log_url: Option<&str>)
                 reality.error = None;
             }
             FetchOutcome::Rejected { error } => {
-                reality = Reality { url: call.url.clone(), outcome: "cors-error".to_owned(), error: Some(error), sent: reality.sent, ..Reality::default() };
+                reality = Reality { outcome: "cors-error".to_owned(), error: Some(error), sent: reality.sent, ..fresh() };
             }
             FetchOutcome::Refused { error } => {
-                reality = Reality { url: call.url.clone(), outcome: "type-error".to_owned(), error: Some(error), sent: reality.sent, ..Reality::default() };
+                reality = Reality { outcome: "type-error".to_owned(), error: Some(error), sent: reality.sent, ..fresh() };
                 break;
             }
         }
@@ -156,7 +172,23 @@ pub async fn send(call: &corslab::FetchCall, repeat: u32, log_url: Option<&str>)
 /// and whether the last request had one.
 async fn read_log(reality: &mut Reality, log_url: &str) {
     let Some(text) = get_text(log_url).await else { return };
-    let Ok(Value::Array(entries)) = serde_json::from_str::<Value>(&text) else { return };
+    apply_log(reality, &text);
+}
+
+/// The path a log line shows: the composed URL's when the request was routed
+/// (every entry of a run's log is that one request, or its preflight), the
+/// logged one otherwise.
+fn shown_path(reality: &Reality, logged: &str) -> String {
+    let logged = logged.split('?').next().unwrap_or_default();
+    if !reality.routed {
+        return logged.to_owned();
+    }
+    url::Url::parse(&reality.url).map(|u| u.path().to_owned()).unwrap_or_else(|_| "/".to_owned())
+}
+
+/// [`read_log`]'s work on the log's JSON text.
+fn apply_log(reality: &mut Reality, text: &str) {
+    let Ok(Value::Array(entries)) = serde_json::from_str::<Value>(text) else { return };
     let field = |e: &Value, name: &str| e.get(name).and_then(Value::as_str).map(str::to_owned);
     let mut lines = Vec::new();
     let mut preflights = 0;
@@ -167,7 +199,7 @@ async fn read_log(reality: &mut Reality, log_url: &str) {
         let mut line = format!(
             "{} {}{}",
             field(entry, "method").unwrap_or_default(),
-            field(entry, "path").unwrap_or_default().split('?').next().unwrap_or_default(),
+            shown_path(reality, &field(entry, "path").unwrap_or_default()),
             if preflight { " — a preflight" } else { "" }
         );
         if let Some(origin) = field(entry, "origin") {
@@ -197,4 +229,53 @@ async fn read_log(reality: &mut Reality, log_url: &str) {
             .or(Some(false)),
         _ => last_preflighted.or(Some(false)),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routed() -> Reality {
+        Reality {
+            url: "http://localhost:8080/data".to_owned(),
+            sent_to: "http://localhost:8080/replay/p1?origin=http%3A%2F%2Flocalhost%3A5050&ps=204".to_owned(),
+            routed: true,
+            outcome: "ok".to_owned(),
+            ..Reality::default()
+        }
+    }
+
+    const LOG: &str = r#"[
+        {"method": "OPTIONS", "path": "/replay/p1?origin=x&ps=204", "preflight": true, "origin": "http://localhost:5050", "access_control_request_method": "PUT"},
+        {"method": "PUT", "path": "/replay/p1?origin=x&ps=204", "preflight": false, "origin": "http://localhost:5050"}
+    ]"#;
+
+    #[test]
+    fn a_routed_requests_log_shows_the_composed_path() {
+        let mut reality = routed();
+        apply_log(&mut reality, LOG);
+        assert_eq!(
+            reality.log.as_deref(),
+            Some(
+                &[
+                    "OPTIONS /data — a preflight, Origin: http://localhost:5050, Access-Control-Request-Method: PUT".to_owned(),
+                    "PUT /data, Origin: http://localhost:5050".to_owned(),
+                ][..]
+            )
+        );
+        assert_eq!((reality.preflights, reality.last_preflighted), (Some(1), Some(true)));
+        let html = crate::view::reality_panel(&reality, None);
+        assert!(!html.contains("/replay/") && !html.contains("/policy/"), "{html}");
+        assert!(html.contains("Sent to <code class=\"url\">http://localhost:8080/data</code>"), "{html}");
+        assert!(html.contains("data-role=\"routed\""), "{html}");
+    }
+
+    #[test]
+    fn a_seed_routes_log_shows_its_own_path() {
+        let mut reality = Reality { url: "http://localhost:8080/allow/any".to_owned(), sent_to: "http://localhost:8080/allow/any".to_owned(), ..routed() };
+        reality.routed = false;
+        apply_log(&mut reality, r#"[{"method": "GET", "path": "/allow/any?x=1", "preflight": false}]"#);
+        assert_eq!(reality.log.as_deref(), Some(&["GET /allow/any".to_owned()][..]));
+        assert!(!crate::view::reality_panel(&reality, None).contains("data-role=\"routed\""));
+    }
 }

@@ -1,9 +1,75 @@
 //! What the user composed: the request, how the server answers, the browser
 //! profile. It round-trips through the URL fragment, so a link shares it.
 
-use corslab::formats::scenario::{Scenario, ScenarioRequest, ScriptedResponse};
+use corslab::formats::replay;
+use corslab::formats::scenario::{self, Scenario, ScenarioRequest, ScriptedResponse};
 use corslab::{Browser, CredentialsMode, RequestMode};
 use serde::{Deserialize, Serialize};
+
+// What a composition may ask for. A link is text anyone can craft, so every
+// count and size is clamped when a composition is read (from a link, the
+// form or a scenario file), and the page shows and sends the clamped value.
+
+/// The most times the page sends a request in a row: the form's choices
+/// (once, twice, three times). The send loop is bounded by it too.
+pub const MAX_REPEAT: u32 = 3;
+const _: () = assert!(MAX_REPEAT <= scenario::MAX_REPEAT, "the page repeats no more than the core runs");
+/// The most header rows in one list (the request's, each scripted answer's):
+/// the replay server's limit.
+pub const MAX_HEADER_ROWS: usize = replay::MAX_HEADERS;
+/// The longest header value, in bytes: the replay server's limit.
+pub const MAX_VALUE_LEN: usize = replay::MAX_VALUE_LEN;
+/// The longest header name, in bytes (no core limit; real names are short).
+pub const MAX_NAME_LEN: usize = 256;
+/// The longest body (the request's, each scripted answer's), in bytes: the
+/// replay server's limit.
+pub const MAX_BODY_LEN: usize = replay::MAX_BODY_LEN;
+/// The longest policy query, in bytes: the policy route's limit.
+pub const MAX_POLICY_QUERY_LEN: usize = corslab::policy::MAX_POLICY_QUERY_LEN;
+/// The longest method, in bytes (a token; real ones are short).
+pub const MAX_METHOD_LEN: usize = 64;
+/// The longest path, in bytes.
+pub const MAX_PATH_LEN: usize = 2048;
+/// The longest label, in bytes.
+pub const MAX_ID_LEN: usize = 128;
+
+/// Cuts `text` to at most `max` bytes, on a character boundary.
+fn clip(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut cut = max;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+}
+
+/// Clamps a header list: at most [`MAX_HEADER_ROWS`] rows, each name and
+/// value cut to its limit.
+fn clip_headers(headers: &mut Vec<(String, String)>) {
+    headers.truncate(MAX_HEADER_ROWS);
+    for (name, value) in headers {
+        clip(name, MAX_NAME_LEN);
+        clip(value, MAX_VALUE_LEN);
+    }
+}
+
+fn clip_answer(answer: &mut ScriptedResponse) {
+    clip_headers(&mut answer.headers);
+    if let Some(body) = &mut answer.body {
+        clip(body, MAX_BODY_LEN);
+    }
+}
+
+/// Cuts a query string to at most `max` bytes at a parameter boundary (a
+/// parameter cut in half would mean something else).
+fn clip_query(query: &mut String, max: usize) {
+    if query.len() > max {
+        clip(query, max);
+        let cut = query.rfind('&').unwrap_or(0);
+        query.truncate(cut);
+    }
+}
 
 /// How the companion server answers the composed request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +98,8 @@ pub struct Composition {
     pub request: ScenarioRequest,
     /// How the server answers.
     pub server: ServerSetup,
-    /// How many times the request is sent in a row.
+    /// How many times the request is sent in a row (1 to [`MAX_REPEAT`]
+    /// once [clamped](Composition::clamped)).
     #[serde(default = "one")]
     pub repeat: u32,
     /// The profile the prediction follows.
@@ -88,7 +155,37 @@ impl Default for Composition {
 }
 
 impl Composition {
-    /// A recorded scenario, to look at and replay.
+    /// The composition with every count and size within the page's limits:
+    /// `repeat` in 1..=[`MAX_REPEAT`], at most [`MAX_HEADER_ROWS`] headers
+    /// per list, names, values, bodies, method, path, label and policy query
+    /// cut to their limits (on a character boundary), and no page or server
+    /// origin of its own (the page uses its own and [`SERVER`](crate::SERVER)).
+    #[must_use]
+    pub fn clamped(mut self) -> Composition {
+        self.repeat = self.repeat.clamp(1, MAX_REPEAT);
+        clip(&mut self.id, MAX_ID_LEN);
+        let request = &mut self.request;
+        clip(&mut request.method, MAX_METHOD_LEN);
+        clip(&mut request.path, MAX_PATH_LEN);
+        clip_headers(&mut request.headers);
+        if let Some(body) = &mut request.body {
+            clip(body, MAX_BODY_LEN);
+        }
+        request.page_origin = None;
+        request.server_origin = None;
+        match &mut self.server {
+            ServerSetup::Scripted { preflight, response } => {
+                if let Some(preflight) = preflight {
+                    clip_answer(preflight);
+                }
+                clip_answer(response);
+            }
+            ServerSetup::Policy { query } => clip_query(query, MAX_POLICY_QUERY_LEN),
+        }
+        self
+    }
+
+    /// A recorded scenario, to look at and replay (clamped).
     pub fn from_scenario(scenario: &Scenario, browser: Browser) -> Composition {
         Composition {
             id: scenario.id.clone(),
@@ -100,6 +197,7 @@ impl Composition {
             repeat: scenario.repeat(),
             browser,
         }
+        .clamped()
     }
 
     /// The composition as a scenario (scripted answers only).
@@ -123,14 +221,14 @@ impl Composition {
         format!("#lab={encoded}")
     }
 
-    /// Reads a fragment made by [`to_fragment`](Self::to_fragment); `None`
-    /// for anything else (a bad link leaves the default in place).
+    /// Reads a fragment made by [`to_fragment`](Self::to_fragment), clamped;
+    /// `None` for anything else (a bad link leaves the default in place).
     pub fn from_fragment(fragment: &str) -> Option<Composition> {
         let encoded = fragment.strip_prefix('#').unwrap_or(fragment).strip_prefix("lab=")?;
         let json: String = url::form_urlencoded::parse(format!("x={encoded}").as_bytes())
             .next()
             .map(|(_, v)| v.into_owned())?;
-        serde_json::from_str(&json).ok()
+        serde_json::from_str(&json).ok().map(Composition::clamped)
     }
 }
 
@@ -146,5 +244,92 @@ mod tests {
         assert_eq!(Composition::from_fragment(&fragment), Some(composition));
         assert_eq!(Composition::from_fragment("#nonsense"), None);
         assert_eq!(Composition::from_fragment("#lab=%7Bbroken"), None);
+    }
+}
+
+#[cfg(test)]
+mod clamp_tests {
+    use super::*;
+
+    /// A composition as a crafted link carries it.
+    fn from_link(c: &Composition) -> Composition {
+        Composition::from_fragment(&c.to_fragment()).expect("a composition")
+    }
+
+    #[test]
+    fn a_link_repeat_is_clamped_to_the_forms_range() {
+        for (asked, got) in [(1_000_000, MAX_REPEAT), (u32::MAX, MAX_REPEAT), (4, MAX_REPEAT), (0, 1), (2, 2)] {
+            let c = from_link(&Composition { repeat: asked, ..Composition::default() });
+            assert_eq!(c.repeat, got, "repeat={asked}");
+        }
+        // A raw fragment, as someone would write it by hand.
+        let json = r#"{"id":"x","request":{"method":"GET","path":"/","headers":[],"mode":"cors","credentials":"same-origin","body":null},"server":{"kind":"policy","query":"origin=*"},"repeat":1000000,"browser":"chrome"}"#;
+        let encoded: String = url::form_urlencoded::byte_serialize(json.as_bytes()).collect();
+        let c = Composition::from_fragment(&format!("#lab={encoded}")).expect("a composition");
+        assert_eq!(c.repeat, MAX_REPEAT);
+    }
+
+    #[test]
+    fn a_link_header_lists_are_clamped_in_count_and_size() {
+        let many: Vec<(String, String)> = (0..1000).map(|i| (format!("X-{i}"), "v".to_owned())).collect();
+        let mut c = Composition::default();
+        c.request.headers = many.clone();
+        c.request.headers[0] = ("N".repeat(10_000), "é".repeat(10_000));
+        let ServerSetup::Scripted { preflight: Some(preflight), response } = &mut c.server else { unreachable!() };
+        preflight.headers = many.clone();
+        response.headers = many;
+        let c = from_link(&c);
+        assert_eq!(c.request.headers.len(), MAX_HEADER_ROWS);
+        assert_eq!(c.request.headers[0].0.len(), MAX_NAME_LEN);
+        // Cut on a character boundary: 'é' is two bytes.
+        assert_eq!(c.request.headers[0].1, "é".repeat(MAX_VALUE_LEN / 2));
+        assert_eq!(c.request.headers[1], ("X-1".to_owned(), "v".to_owned()));
+        let ServerSetup::Scripted { preflight: Some(preflight), response } = &c.server else { unreachable!() };
+        assert_eq!(preflight.headers.len(), MAX_HEADER_ROWS);
+        assert_eq!(response.headers.len(), MAX_HEADER_ROWS);
+    }
+
+    #[test]
+    fn a_link_bodies_method_path_and_label_are_clamped() {
+        let mut c = Composition { id: "i".repeat(1000), ..Composition::default() };
+        c.request.method = "M".repeat(1000);
+        c.request.path = format!("/{}", "p".repeat(100_000));
+        c.request.body = Some(format!("x{}", "☃".repeat(100_000)));
+        c.request.page_origin = Some("http://evil.test".to_owned());
+        c.request.server_origin = Some("http://evil.test".to_owned());
+        let ServerSetup::Scripted { preflight: Some(preflight), response } = &mut c.server else { unreachable!() };
+        preflight.body = Some("b".repeat(100_000));
+        response.body = Some("b".repeat(100_000));
+        let c = from_link(&c);
+        assert_eq!(c.id.len(), MAX_ID_LEN);
+        assert_eq!(c.request.method.len(), MAX_METHOD_LEN);
+        assert_eq!(c.request.path.len(), MAX_PATH_LEN);
+        let body = c.request.body.as_deref().expect("a body");
+        // 'x' then whole snowmen (three bytes each) up to the limit.
+        assert!(body.len() <= MAX_BODY_LEN && body.len() > MAX_BODY_LEN - 3, "{}", body.len());
+        assert!(body.starts_with('x') && body[1..].chars().all(|c| c == '☃'));
+        assert_eq!((c.request.page_origin.as_deref(), c.request.server_origin.as_deref()), (None, None));
+        let ServerSetup::Scripted { preflight: Some(preflight), response } = &c.server else { unreachable!() };
+        assert_eq!(preflight.body.as_deref().map(str::len), Some(MAX_BODY_LEN));
+        assert_eq!(response.body.as_deref().map(str::len), Some(MAX_BODY_LEN));
+    }
+
+    #[test]
+    fn a_link_policy_query_is_clamped_at_a_parameter_boundary() {
+        let query: Vec<String> = (0..2000).map(|i| format!("header=x-h{i}")).collect();
+        let query = query.join("&");
+        let c = from_link(&Composition { server: ServerSetup::Policy { query: query.clone() }, ..Composition::default() });
+        let ServerSetup::Policy { query: clamped } = &c.server else { unreachable!() };
+        assert!(clamped.len() <= MAX_POLICY_QUERY_LEN, "{}", clamped.len());
+        assert!(query.starts_with(clamped.as_str()) && query[clamped.len()..].starts_with('&'), "cut mid-parameter");
+        // A short query is left alone.
+        let c = from_link(&Composition { server: ServerSetup::Policy { query: "origin=*".to_owned() }, ..Composition::default() });
+        assert_eq!(c.server, ServerSetup::Policy { query: "origin=*".to_owned() });
+    }
+
+    #[test]
+    fn a_composition_within_the_limits_is_left_alone() {
+        let c = Composition::default();
+        assert_eq!(c.clone().clamped(), c);
     }
 }

@@ -115,7 +115,8 @@ pub async fn run_step(shared: &Shared, step: usize) {
     html.push_str("</div><div id=\"tour-reality\"><h4>Reality</h4><p>Sending…</p></div></div>");
     set_result(&html);
     set_status("Sending the tour's request…");
-    let reality = send(&call, 1, None).await;
+    // The article's own routes: the URL shown is the URL sent.
+    let reality = send(&call, &call.url, 1, None).await;
     let mut reality_html = String::from("<h4>Reality</h4>");
     reality_html.push_str(&view::reality_body(&reality, Some(&expectation)));
     if let Some(element) = crate::dom::document().ok().and_then(|d| d.get_element_by_id("tour-reality")) {

@@ -11,7 +11,14 @@ use corslab::{CredentialsMode, Decision, Outcome, RequestMode};
 
 use crate::predict::Predicted;
 use crate::reality::Reality;
-use crate::state::{Composition, ServerSetup};
+use crate::state::{
+    Composition, MAX_BODY_LEN, MAX_HEADER_ROWS, MAX_METHOD_LEN, MAX_NAME_LEN, MAX_PATH_LEN, MAX_REPEAT, MAX_VALUE_LEN,
+    ServerSetup,
+};
+
+/// The "Send it" choices, one per count from 1 to [`MAX_REPEAT`] (the
+/// array's length makes the two agree).
+const REPEAT_LABELS: [&str; MAX_REPEAT as usize] = ["once", "twice in a row", "three times"];
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -47,13 +54,21 @@ fn header_rows(prefix: &str, legend: &str, headers: &[(String, String)]) -> Stri
     for (i, (name, value)) in headers.iter().enumerate() {
         let _ = write!(
             html,
-            "<div class=\"row\"><label class=\"sr\" for=\"{prefix}-n-{i}\">Header {n} name</label><input id=\"{prefix}-n-{i}\" class=\"hname\" value=\"{}\" placeholder=\"Name\" spellcheck=\"false\" autocomplete=\"off\"><label class=\"sr\" for=\"{prefix}-v-{i}\">Header {n} value</label><input id=\"{prefix}-v-{i}\" class=\"hvalue\" value=\"{}\" placeholder=\"value\" spellcheck=\"false\" autocomplete=\"off\"><button type=\"button\" data-action=\"remove-row\" data-rows=\"{prefix}\" data-index=\"{i}\" aria-label=\"Remove header {n}\">✕</button></div>",
+            "<div class=\"row\"><label class=\"sr\" for=\"{prefix}-n-{i}\">Header {n} name</label><input id=\"{prefix}-n-{i}\" class=\"hname\" value=\"{}\" placeholder=\"Name\" maxlength=\"{MAX_NAME_LEN}\" spellcheck=\"false\" autocomplete=\"off\"><label class=\"sr\" for=\"{prefix}-v-{i}\">Header {n} value</label><input id=\"{prefix}-v-{i}\" class=\"hvalue\" value=\"{}\" placeholder=\"value\" maxlength=\"{MAX_VALUE_LEN}\" spellcheck=\"false\" autocomplete=\"off\"><button type=\"button\" data-action=\"remove-row\" data-rows=\"{prefix}\" data-index=\"{i}\" aria-label=\"Remove header {n}\">✕</button></div>",
             esc(name),
             esc(value),
             n = i + 1,
         );
     }
-    let _ = write!(html, "<button type=\"button\" data-action=\"add-row\" data-rows=\"{prefix}\">Add header</button></fieldset>");
+    // At the limit the button is disabled (and says why), so the form never
+    // holds more rows than a link may carry.
+    let full = headers.len() >= MAX_HEADER_ROWS;
+    let _ = write!(
+        html,
+        "<button type=\"button\" data-action=\"add-row\" data-rows=\"{prefix}\"{}>Add header</button>{}</fieldset>",
+        if full { " disabled" } else { "" },
+        if full { format!(" <span class=\"hint\">(at most {MAX_HEADER_ROWS})</span>") } else { String::new() },
+    );
     html
 }
 
@@ -61,9 +76,9 @@ fn header_rows(prefix: &str, legend: &str, headers: &[(String, String)]) -> Stri
 pub fn request_panel(c: &Composition) -> String {
     let r = &c.request;
     let mut html = String::from("<h2 id=\"request-title\">The request</h2><p class=\"hint\">What the page passes to <code>fetch()</code>.</p><div class=\"fields\">");
-    html.push_str(&text_input("req-method", "Method (case kept, as fetch() gets it)", &r.method, " list=\"methods\""));
+    html.push_str(&text_input("req-method", "Method (case kept, as fetch() gets it)", &r.method, &format!(" list=\"methods\" maxlength=\"{MAX_METHOD_LEN}\"")));
     html.push_str("<datalist id=\"methods\"><option value=\"GET\"><option value=\"HEAD\"><option value=\"POST\"><option value=\"PUT\"><option value=\"DELETE\"><option value=\"PATCH\"><option value=\"patch\"><option value=\"OPTIONS\"></datalist>");
-    html.push_str(&text_input("req-path", "Path on the companion server", &r.path, ""));
+    html.push_str(&text_input("req-path", "Path on the companion server", &r.path, &format!(" maxlength=\"{MAX_PATH_LEN}\"")));
     html.push_str("<label for=\"req-mode\">Mode</label><select id=\"req-mode\">");
     for mode in [RequestMode::Cors, RequestMode::NoCors, RequestMode::SameOrigin] {
         html.push_str(&option(mode.as_str(), mode.as_str(), r.mode == mode));
@@ -73,18 +88,19 @@ pub fn request_panel(c: &Composition) -> String {
         html.push_str(&option(credentials.as_str(), credentials.as_str(), r.credentials == credentials));
     }
     html.push_str("</select>");
-    let _ = write!(
-        html,
-        "<label for=\"req-repeat\">Send it</label><select id=\"req-repeat\">{}{}{}</select>",
-        option("1", "once", c.repeat <= 1),
-        option("2", "twice in a row", c.repeat == 2),
-        option("3", "three times", c.repeat >= 3),
-    );
+    html.push_str("<label for=\"req-repeat\">Send it</label><select id=\"req-repeat\">");
+    // A composition is clamped to 1..=MAX_REPEAT when read; the clamp here
+    // only keeps an unclamped one from showing no choice at all.
+    let repeat = c.repeat.clamp(1, MAX_REPEAT);
+    for (count, label) in (1..).zip(REPEAT_LABELS) {
+        html.push_str(&option(&count.to_string(), label, count == repeat));
+    }
+    html.push_str("</select>");
     html.push_str("</div>");
     html.push_str(&header_rows("req-h", "Headers", &r.headers));
     let _ = write!(
         html,
-        "<div class=\"fields\"><label class=\"check\"><input id=\"req-has-body\" type=\"checkbox\"{}> Body</label><label for=\"req-body\" class=\"sr\">Body text</label><textarea id=\"req-body\" rows=\"2\" spellcheck=\"false\"{}>{}</textarea></div>",
+        "<div class=\"fields\"><label class=\"check\"><input id=\"req-has-body\" type=\"checkbox\"{}> Body</label><label for=\"req-body\" class=\"sr\">Body text</label><textarea id=\"req-body\" rows=\"2\" maxlength=\"{MAX_BODY_LEN}\" spellcheck=\"false\"{}>{}</textarea></div>",
         if r.body.is_some() { " checked" } else { "" },
         if r.body.is_some() { "" } else { " disabled" },
         esc(r.body.as_deref().unwrap_or_default()),
@@ -109,7 +125,7 @@ fn scripted_answer(prefix: &str, legend: &str, answer: Option<&ScriptedResponse>
     if !optional {
         let _ = write!(
             html,
-            "<div class=\"fields\"><label for=\"{prefix}-body\">Body</label><textarea id=\"{prefix}-body\" rows=\"1\" spellcheck=\"false\">{}</textarea></div>",
+            "<div class=\"fields\"><label for=\"{prefix}-body\">Body</label><textarea id=\"{prefix}-body\" rows=\"1\" maxlength=\"{MAX_BODY_LEN}\" spellcheck=\"false\">{}</textarea></div>",
             esc(answer.and_then(|a| a.body.as_deref()).unwrap_or_default())
         );
     }
@@ -129,8 +145,16 @@ pub const PRESETS: [(&str, &str); 8] = [
     ("policy-list", "Policy: allow a list (another origin and this one)"),
 ];
 
-/// The server panel.
+/// The server panel: its head (the preset select, the scripted/policy
+/// switch) and, in `#server-answer`, the answer's fields.
 pub fn server_panel(c: &Composition, policy_problems: &[String]) -> String {
+    format!("{}<div id=\"server-answer\">{}</div>", server_head(c), server_answer(c, policy_problems))
+}
+
+/// The server panel's head. Choosing a preset or switching between scripted
+/// and policy re-renders only the answer below it, never these controls, so
+/// keyboard focus (and the select's position for the arrow keys) stays put.
+pub fn server_head(c: &Composition) -> String {
     let mut html = String::from("<h2 id=\"server-title\">The server's answer</h2><p class=\"hint\">How the companion server answers: scripted responses, or a CORS policy it applies.</p><div class=\"fields\"><label for=\"srv-preset\">Preset</label><select id=\"srv-preset\"><option value=\"\">Choose a preset…</option>");
     for (value, label) in PRESETS {
         html.push_str(&option(value, label, false));
@@ -143,6 +167,13 @@ pub fn server_panel(c: &Composition, policy_problems: &[String]) -> String {
         if scripted { " checked" } else { "" },
         if scripted { "" } else { " checked" },
     );
+    html
+}
+
+/// The server panel's answer: the scripted answers' fields, or the policy's
+/// (with its problems).
+pub fn server_answer(c: &Composition, policy_problems: &[String]) -> String {
+    let mut html = String::new();
     match &c.server {
         ServerSetup::Scripted { preflight, response } => {
             html.push_str(&scripted_answer("pre", "Answer to the preflight (OPTIONS)", preflight.as_ref(), true));
@@ -290,19 +321,33 @@ fn per_browser(rows: &[(Browser, Expectation)]) -> String {
     html
 }
 
-/// The prediction panel.
+/// The prediction panel: its head (the profile switch) and, in
+/// `#prediction-body`, the prediction.
 pub fn prediction_panel(c: &Composition, p: &Predicted) -> String {
+    format!("{}<div id=\"prediction-body\">{}</div>", prediction_head(c), prediction_body(p))
+}
+
+/// The prediction panel's head: the profile switch. A new prediction
+/// re-renders only the body, so a radio moved with the arrow keys keeps focus.
+pub fn prediction_head(c: &Composition) -> String {
     let mut html = String::from("<h2 id=\"prediction-title\">Prediction</h2><div class=\"radios\" role=\"radiogroup\" aria-label=\"Browser profile\">");
     for browser in Browser::ALL {
         let _ = write!(
             html,
-            "<label class=\"check\"><input type=\"radio\" name=\"profile\" value=\"{}\"{}> {}</label>",
-            browser.as_str(),
+            "<label class=\"check\"><input type=\"radio\" name=\"profile\" id=\"profile-{id}\" value=\"{id}\"{}> {}</label>",
             if browser == c.browser { " checked" } else { "" },
-            esc(browser.profile().name)
+            esc(browser.profile().name),
+            id = browser.as_str(),
         );
     }
     html.push_str("</div>");
+    html
+}
+
+/// The prediction itself: verdict, messages, preflight, steps, cache, and
+/// the per-profile table. Every URL in it is the composed one (`p.url`).
+pub fn prediction_body(p: &Predicted) -> String {
+    let mut html = String::new();
     if let Some(error) = &p.error {
         let _ = write!(html, "<p class=\"banner skip\" data-role=\"verdict\">{}</p>", esc(error));
         return html;
@@ -350,6 +395,9 @@ pub fn decision_summary(decision: &Decision, trace: &[Step]) -> String {
 pub fn reality_body(reality: &Reality, predicted: Option<&Expectation>) -> String {
     let mut html = String::new();
     let _ = write!(html, "<p class=\"hint\">Sent to <code class=\"url\">{}</code></p>", esc(&reality.url));
+    if reality.routed {
+        html.push_str("<p class=\"hint\" data-role=\"routed\">The lab sends it through a route of the same server that answers as you composed (same origin: the browser decides alike); URLs show as you composed them.</p>");
+    }
     let _ = write!(html, "<p class=\"banner {}\" data-role=\"reality-verdict\">{}</p>", if reality.outcome == "ok" { "pass" } else if reality.outcome == "opaque" { "info" } else { "fail" }, esc(&reality.describe()));
     if !reality.body.is_empty() {
         let _ = write!(html, "<p>Body: <code data-role=\"reality-body\">{}</code></p>", esc(&reality.body));
@@ -384,4 +432,76 @@ pub fn reality_body(reality: &Reality, predicted: Option<&Expectation>) -> Strin
         html.push_str("</tbody></table>");
     }
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use corslab::formats::scenario::ScenarioFile;
+    use corslab::policy::PolicyConfig;
+
+    use super::*;
+    use crate::SERVER;
+    use crate::predict::{call, curl_snippet, fetch_snippet, live_url, predict};
+
+    const PAGE: &str = "http://localhost:5050";
+
+    fn recorded(id: &str) -> Composition {
+        let file = ScenarioFile::parse(include_str!("../../core/testdata/scenarios/recorded.json")).expect("scenarios");
+        Composition::from_scenario(file.scenarios.iter().find(|s| s.id == id).expect("scenario"), Browser::Chrome)
+    }
+
+    /// The prediction panel and both snippets, as the page shows them.
+    fn shown(c: &Composition) -> (String, String, String) {
+        let (live, _) = live_url(c, PAGE, SERVER, "p4f2a");
+        let p = predict(c, PAGE, &live);
+        assert!(p.error.is_none(), "{:?}", p.error);
+        let preflight = p.run.as_ref().and_then(|r| r.decisions.first()).and_then(|d| d.preflight.request.as_ref());
+        let curl = curl_snippet(&call(c, &p.url), PAGE, preflight);
+        (prediction_panel(c, &p), fetch_snippet(&call(c, &p.url)), curl)
+    }
+
+    fn assert_no_machinery(text: &str) {
+        assert!(!text.contains("/replay/") && !text.contains("/policy/") && !text.contains("p4f2a"), "{text}");
+    }
+
+    #[test]
+    fn a_preflighted_prediction_shows_the_composed_url_only() {
+        let policy = Composition {
+            server: ServerSetup::Policy { query: PolicyConfig::new().allow_origin("https://app.example.com").allow_method("PUT").to_query() },
+            ..Composition::default()
+        };
+        for c in [Composition::default(), recorded("preflight-status-200-no-acao"), recorded("method-put-preflight"), policy] {
+            let (panel, fetch, curl) = shown(&c);
+            for text in [&panel, &fetch, &curl] {
+                assert_no_machinery(text);
+            }
+            assert!(panel.contains("data-role=\"preflight-http\">OPTIONS /data HTTP/1.1"), "{}: {panel}", c.id);
+            assert!(fetch.starts_with(&format!("await fetch(\"{SERVER}/data\"")), "{fetch}");
+            assert!(curl.contains(&format!("curl -i -X OPTIONS '{SERVER}/data'")), "{curl}");
+        }
+        // A blocked request: both browsers' console lines name the composed URL.
+        let (panel, _, _) = shown(&recorded("preflight-status-200-no-acao"));
+        assert!(panel.contains(&format!("Access to fetch at &#39;{SERVER}/data&#39; from origin &#39;{PAGE}&#39;")), "{panel}");
+        assert!(panel.contains(&format!("the remote resource at {SERVER}/data.")), "{panel}");
+    }
+
+    #[test]
+    fn the_form_shows_the_clamped_repeat_that_is_sent() {
+        let link = Composition { repeat: 1_000_000, ..Composition::default() }.to_fragment();
+        let c = Composition::from_fragment(&link).expect("a composition");
+        let html = request_panel(&c);
+        assert_eq!(html.matches(" selected>").count(), 3, "mode, credentials, repeat: {html}");
+        assert!(html.contains("<option value=\"3\" selected>three times</option>"), "{html}");
+        assert_eq!(c.repeat, 3);
+        let scenario = c.scenario().expect("scripted");
+        assert_eq!(scenario.repeat(), 3);
+    }
+
+    #[test]
+    fn the_add_button_is_disabled_at_the_row_limit() {
+        let mut c = Composition::default();
+        c.request.headers = (0..MAX_HEADER_ROWS).map(|i| (format!("X-{i}"), String::new())).collect();
+        assert!(request_panel(&c).contains("data-rows=\"req-h\" disabled>Add header"));
+        assert!(!request_panel(&Composition::default()).contains(" disabled>Add header"));
+    }
 }

@@ -7,12 +7,16 @@
 
 use corslab::Browser;
 use corslab::formats::scenario::{ScenarioFile, prediction_of, run_against};
+use corslab::policy::PolicyConfig;
+use corslab_explainer::app::Shared;
 use corslab_explainer::net::{FetchInit, FetchOutcome, fetch};
 use corslab_explainer::predict::{call, live_url, predict};
 use corslab_explainer::reality::send;
-use corslab_explainer::state::Composition;
+use corslab_explainer::state::{Composition, MAX_BODY_LEN, MAX_HEADER_ROWS, MAX_REPEAT, ServerSetup};
 use corslab_explainer::{SERVER, dom, tour, view};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -113,7 +117,7 @@ async fn every_tour_stop_is_predicted_right() {
         let server = ArticleServer(route);
         let result = run_against(&call, &origin, &server, 1, Browser::Chrome, false);
         let expectation = prediction_of("tour", result.last().expect("a decision")).expect;
-        let reality = send(&call, 1, None).await;
+        let reality = send(&call, &call.url, 1, None).await;
         assert!(reality.agrees_with(&expectation), "stop {step}: predicted {expectation:?}, got {reality:?}");
         assert_eq!(expectation.outcome, if step == 0 { "cors-error" } else { "ok" }, "stop {step}");
     }
@@ -169,7 +173,11 @@ fn a_failing_scenario_renders_its_failed_step_and_the_browsers_messages() {
         "{console}"
     );
     assert!(text(&panel, "[data-role=firefox-console]").contains("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing)"));
-    assert!(text(&panel, "[data-role=preflight-http]").starts_with("OPTIONS /replay/render?"));
+    // The URL the user composed, never the replay URL the lab sends to.
+    assert!(text(&panel, "[data-role=preflight-http]").starts_with("OPTIONS /data HTTP/1.1"), "{}", text(&panel, "[data-role=preflight-http]"));
+    assert!(console.starts_with(&format!("Access to fetch at '{SERVER}/data' from origin")), "{console}");
+    let html = panel.inner_html();
+    assert!(!html.contains("/replay/") && !html.contains("/policy/"), "{html}");
 }
 
 #[wasm_bindgen_test]
@@ -185,17 +193,28 @@ fn a_passing_scenario_renders_passing_steps_only() {
 
 #[wasm_bindgen_test]
 async fn a_real_send_agrees_with_the_prediction() {
-    for id in ["method-put-preflight", "acah-missing", "expose-list", "cred-simple-acao-star"] {
-        let c = recorded(id);
+    let policy = |query: String| Composition { id: "policy".into(), server: ServerSetup::Policy { query }, repeat: 2, ..Composition::default() };
+    let allowing = PolicyConfig::new().allow_origin(page()).allow_method("PUT").allow_header("content-type").allow_header("x-request-id").max_age(600);
+    let refusing = PolicyConfig::new().allow_origin("https://app.example.com").allow_method("PUT");
+    let compositions = ["method-put-preflight", "acah-missing", "expose-list", "cred-simple-acao-star"]
+        .map(recorded)
+        .into_iter()
+        .chain([policy(allowing.to_query()), policy(refusing.to_query())]);
+    for c in compositions {
+        let id = c.id.clone();
         let run = format!("t{}", (js_sys::Math::random() * 1e9) as u64);
         let (url, _) = live_url(&c, &page(), SERVER, &run);
         let predicted = predict(&c, &page(), &url);
+        assert_eq!(predicted.url, format!("{SERVER}{}", c.request.path));
         let expectation = predicted.per_browser.iter().find(|(b, _)| *b == Browser::Chrome).map(|(_, e)| e.clone()).expect("chrome");
-        let reality = send(&call(&c, &url), c.repeat, Some(&format!("{SERVER}/log/{run}"))).await;
+        // Sent to the live URL, shown at the composed one.
+        let reality = send(&call(&c, &predicted.live_url), &predicted.url, c.repeat, Some(&format!("{SERVER}/log/{run}"))).await;
         assert!(reality.agrees_with(&expectation), "{id}: predicted {expectation:?}, reality {reality:?}");
-        assert!(reality.log.is_some(), "{id}: the server's log for the run was not read");
+        assert!(reality.log.as_ref().is_some_and(|l| !l.is_empty()), "{id}: the server's log for the run was not read");
         let panel = view::reality_panel(&reality, Some(&expectation));
         assert!(!panel.contains("aria-label=\"disagrees\""), "{id}: {panel}");
+        assert!(!panel.contains("/replay/") && !panel.contains("/policy/"), "{id}: {panel}");
+        assert!(panel.contains(&format!("{SERVER}/data")), "{id}: {panel}");
     }
 }
 
@@ -205,7 +224,7 @@ fn the_page_mounts_every_panel() {
     let root = document.create_element("div").expect("div");
     document.body().expect("body").append_child(&root).expect("append");
     corslab_explainer::app::mount(&root).expect("mount");
-    for id in ["tour", "request-panel", "server-panel", "prediction", "reality", "avoid", "recorded-select"] {
+    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-spec"] {
         assert!(document.get_element_by_id(id).is_some(), "missing #{id}");
     }
     assert_eq!(root.query_selector_all("#tour button").expect("buttons").length(), 4);
@@ -218,4 +237,146 @@ fn the_page_mounts_every_panel() {
         assert!(!id.is_empty() && root.query_selector(&format!("label[for=\"{id}\"]")).ok().flatten().is_some(), "unlabelled field #{id}");
     }
     root.remove();
+}
+
+// The page mounted, driven as a keyboard user drives it.
+
+/// The app mounted into a fresh element, removed again when dropped (also
+/// when an assertion fails, so no other test sees its ids).
+struct Mounted {
+    root: Element,
+    app: Shared,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+fn mounted() -> Mounted {
+    let document = dom::document().expect("document");
+    let root = document.create_element("div").expect("div");
+    document.body().expect("body").append_child(&root).expect("append");
+    let app = corslab_explainer::app::mount(&root).expect("mount");
+    Mounted { root, app }
+}
+
+fn element<T: JsCast>(id: &str) -> T {
+    dom::document().expect("document").get_element_by_id(id).unwrap_or_else(|| panic!("no #{id}")).dyn_into().unwrap_or_else(|_| panic!("#{id}: another kind of element"))
+}
+
+fn active_id() -> String {
+    dom::document().expect("document").active_element().map(|e| e.id()).unwrap_or_default()
+}
+
+/// Fires `input` then `change`, bubbling, as the browser does when an arrow
+/// key moves a closed select or a radio group.
+fn changed(target: &Element) {
+    let document = dom::document().expect("document");
+    for kind in ["input", "change"] {
+        let event = document.create_event("Event").expect("event");
+        event.init_event_with_bubbles(kind, true);
+        target.dispatch_event(&event).expect("dispatch");
+    }
+}
+
+#[wasm_bindgen_test]
+fn choosing_a_preset_with_the_arrow_keys_keeps_focus_on_the_select() {
+    let m = mounted();
+    let select: HtmlSelectElement = element("srv-preset");
+    select.focus().expect("focus");
+    assert_eq!(active_id(), "srv-preset");
+    for value in ["allow", "no-cors", "preflight-no-acao", "policy-this-origin", "policy-any", "max-age"] {
+        select.set_value(value);
+        changed(&select);
+        assert_eq!(active_id(), "srv-preset", "focus lost after choosing {value}");
+        let current: HtmlSelectElement = element("srv-preset");
+        assert!(current == select, "the select was re-rendered after {value}");
+        assert_eq!(current.value(), value, "the select no longer shows {value}, so the next arrow key starts over");
+        let policy = value.starts_with("policy");
+        assert_eq!(matches!(m.app.borrow().composition.server, ServerSetup::Policy { .. }), policy, "{value}");
+        assert_eq!(element::<HtmlInputElement>("srv-kind-policy").checked(), policy, "{value}");
+        assert_eq!(dom::document().expect("document").get_element_by_id("pol-origins").is_some(), policy, "{value}");
+    }
+    assert!(element::<HtmlInputElement>("pre-on").checked(), "max-age scripts the preflight");
+}
+
+#[wasm_bindgen_test]
+fn choosing_a_profile_with_the_arrow_keys_keeps_focus_on_the_radio() {
+    let m = mounted();
+    for browser in [Browser::Firefox, Browser::Spec, Browser::Chrome] {
+        let radio: HtmlInputElement = element(&format!("profile-{}", browser.as_str()));
+        radio.focus().expect("focus");
+        radio.set_checked(true);
+        changed(&radio);
+        assert_eq!(active_id(), format!("profile-{}", browser.as_str()), "focus lost after choosing {browser:?}");
+        assert!(element::<HtmlInputElement>(&format!("profile-{}", browser.as_str())).checked());
+        assert_eq!(m.app.borrow().composition.browser, browser);
+        let verdict = m.root.query_selector("#prediction-body [data-role=verdict]").ok().flatten();
+        assert!(verdict.is_some(), "no prediction after choosing {browser:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn switching_scripted_and_policy_with_the_arrow_keys_keeps_focus_on_the_radio() {
+    let m = mounted();
+    let select: HtmlSelectElement = element("srv-preset");
+    select.set_value("no-cors");
+    changed(&select);
+    for (id, policy) in [("srv-kind-policy", true), ("srv-kind-scripted", false)] {
+        let radio: HtmlInputElement = element(id);
+        radio.focus().expect("focus");
+        radio.set_checked(true);
+        changed(&radio);
+        assert_eq!(active_id(), id);
+        assert_eq!(matches!(m.app.borrow().composition.server, ServerSetup::Policy { .. }), policy);
+        assert_eq!(dom::document().expect("document").get_element_by_id("pol-origins").is_some(), policy);
+        assert_eq!(element::<HtmlSelectElement>("srv-preset").value(), "", "the preset no longer describes the server");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_field_over_its_limit_is_cut_where_it_is_typed_and_keeps_focus() {
+    let m = mounted();
+    let area: HtmlTextAreaElement = element("req-body");
+    area.focus().expect("focus");
+    // Under maxlength in UTF-16 units, over the limit in UTF-8 bytes.
+    area.set_value(&"é".repeat(MAX_BODY_LEN - 1));
+    changed(&area);
+    assert_eq!(active_id(), "req-body");
+    let shown = element::<HtmlTextAreaElement>("req-body").value();
+    assert_eq!(shown.len(), MAX_BODY_LEN);
+    assert_eq!(m.app.borrow().composition.request.body.as_deref(), Some(shown.as_str()), "the form shows what is sent");
+}
+
+#[wasm_bindgen_test]
+fn a_crafted_link_is_clamped_and_the_form_shows_what_is_sent() {
+    let window = web_sys::window().expect("window");
+    let history = window.history().expect("history");
+    let location = window.location();
+    let clean = format!("{}{}", location.pathname().expect("path"), location.search().expect("search"));
+    let mut crafted = Composition { repeat: 1_000_000, ..Composition::default() };
+    crafted.request.headers = (0..500).map(|i| (format!("X-{i}"), "v".to_owned())).collect();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&crafted.to_fragment())).expect("fragment");
+    let m = mounted();
+    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean)).expect("restore");
+    let c = m.app.borrow().composition.clone();
+    assert_eq!(c.repeat, MAX_REPEAT);
+    assert_eq!(element::<HtmlSelectElement>("req-repeat").value(), MAX_REPEAT.to_string());
+    assert_eq!(c.request.headers.len(), MAX_HEADER_ROWS);
+    assert_eq!(m.root.query_selector_all("[data-rows=req-h] .row").expect("rows").length() as usize, MAX_HEADER_ROWS);
+    let add: HtmlElement = m.root.query_selector("[data-rows=req-h] > button[data-action=add-row]").ok().flatten().expect("add button").dyn_into().expect("button");
+    assert!(add.has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn the_send_loop_is_bounded_whatever_it_is_asked() {
+    let c = recorded("method-put-preflight");
+    let run = format!("t{}", (js_sys::Math::random() * 1e9) as u64);
+    let (url, _) = live_url(&c, &page(), SERVER, &run);
+    let reality = send(&call(&c, &url), &format!("{SERVER}/data"), 1_000_000, Some(&format!("{SERVER}/log/{run}"))).await;
+    assert_eq!(reality.sent, MAX_REPEAT);
+    let log = reality.log.expect("the run's log");
+    assert_eq!(log.iter().filter(|l| l.starts_with("PUT /data")).count(), MAX_REPEAT as usize, "{log:?}");
 }
