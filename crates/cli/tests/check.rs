@@ -399,3 +399,167 @@ fn https_with_a_certificate_made_here() {
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Validates `value` against the subset of JSON Schema that
+/// `docs/cors-check-1.schema.json` uses, more strictly than the standard:
+/// an object property the schema does not describe is an error, so the
+/// documentation cannot fall behind the output.
+fn validate(schema: &serde_json::Value, root: &serde_json::Value, value: &serde_json::Value, path: &str, errors: &mut Vec<String>) {
+    use serde_json::Value;
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.trim_start_matches("#/$defs/");
+        return validate(&root["$defs"][name], root, value, path, errors);
+    }
+    if let Some(expected) = schema.get("const")
+        && value != expected
+    {
+        errors.push(format!("{path}: {value} is not {expected}"));
+    }
+    if let Some(options) = schema.get("enum").and_then(Value::as_array)
+        && !options.contains(value)
+    {
+        errors.push(format!("{path}: {value} is not one of {options:?}"));
+    }
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        if !types.contains(&actual) && !(actual == "integer" && types.contains(&"number")) {
+            errors.push(format!("{path}: a {actual}, expected {types:?}"));
+            return;
+        }
+    }
+    if let Value::Object(map) = value {
+        for key in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            let key = key.as_str().unwrap_or_default();
+            if !map.contains_key(key) {
+                errors.push(format!("{path}: missing {key}"));
+            }
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (key, item) in map {
+            let child = format!("{path}.{key}");
+            if let Some(names) = schema.get("propertyNames") {
+                validate(names, root, &Value::String(key.clone()), &child, errors);
+            }
+            match (properties.and_then(|p| p.get(key)), schema.get("additionalProperties")) {
+                (Some(s), _) | (None, Some(s)) => validate(s, root, item, &child, errors),
+                (None, None) if properties.is_some() => errors.push(format!("{child}: not in the schema")),
+                (None, None) => {}
+            }
+        }
+    }
+    if let Value::Array(items) = value {
+        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+            && (items.len() as u64) < min
+        {
+            errors.push(format!("{path}: fewer than {min} items"));
+        }
+        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+            && (items.len() as u64) > max
+        {
+            errors.push(format!("{path}: more than {max} items"));
+        }
+        let prefix = schema.get("prefixItems").and_then(Value::as_array);
+        for (i, item) in items.iter().enumerate() {
+            let child = format!("{path}[{i}]");
+            match (prefix.and_then(|p| p.get(i)), schema.get("items")) {
+                (Some(s), _) | (None, Some(s)) => validate(s, root, item, &child, errors),
+                (None, None) => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn every_json_report_follows_the_documented_schema() {
+    let schema_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cors-check-1.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let flawed = cors_server(|o| !o.is_empty());
+    let bare = serve(Router::new().fallback(any(|| async { "no CORS" })));
+    let policy = serve(corslab_server::app(corslab_server::Config::default()));
+    let reports = [
+        audit(flawed.port),
+        check(&[&format!("http://127.0.0.1:{}/data", bare.port), "--origin", "http://localhost:5050", "--browser", "all", "--json", "-X", "PUT", "--data", "x"]),
+        check(&[&format!("http://127.0.0.1:{}/data", bare.port), "--origin", "http://localhost:5050", "--json", "--mode", "same-origin"]),
+        check(&[&format!("http://127.0.0.1:{}/data", bare.port), "--origin", "null", "--json", "--mode", "no-cors"]),
+        check(&[
+            &format!("http://127.0.0.1:{}/policy/s/data?origin=http%3A%2F%2Flocalhost%3A5050&max_age=100000", policy.port),
+            "--origin",
+            "http://localhost:5050",
+            "-H",
+            "X-A: 1",
+            "--audit",
+            "--json",
+        ]),
+    ];
+    for ran in &reports {
+        let mut errors = Vec::new();
+        validate(&schema, &schema, &ran.json(), "$", &mut errors);
+        assert!(errors.is_empty(), "{}\n{}", errors.join("\n"), ran.stdout);
+    }
+    // The validator itself: a field gone, a field undocumented, a wrong type.
+    let mut broken = reports[0].json();
+    broken.as_object_mut().unwrap().remove("passed");
+    broken["browsers"]["chrome"]["surprise"] = serde_json::json!(1);
+    broken["findings"][0]["severity"] = serde_json::json!("dire");
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &broken, "$", &mut errors);
+    assert_eq!(errors.len(), 3, "{errors:?}");
+}
+
+#[test]
+fn a_devtools_copy_is_checked_as_the_page_sent_it() {
+    let server = cors_server(|o| o == "http://localhost:5050");
+    let url = format!("http://127.0.0.1:{}/data", server.port);
+    // Chromium 156's "Copy as cURL (bash)" of a preflighted PUT.
+    let copy = format!(
+        "curl '{url}' \\\n  -X 'PUT' \\\n  -H 'Accept: */*' \\\n  -H 'Content-Type: application/json' \\\n  -H 'Origin: http://localhost:5050' \\\n  -H 'Referer: http://localhost:5050/' \\\n  -H 'Sec-Fetch-Mode: cors' \\\n  -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36' \\\n  -H 'X-Request-Id: 42' \\\n  -H 'sec-ch-ua-mobile: ?0' \\\n  --data-raw $'{{\"a\":\"it\\'s\"}}'"
+    );
+    let ran = check(&["--from-curl", &copy, "--json"]);
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    let json = ran.json();
+    assert_eq!(json["origin"], "http://localhost:5050");
+    assert_eq!(json["request"]["method"], "PUT");
+    assert_eq!(json["request"]["body"], "{\"a\":\"it's\"}");
+    assert_eq!(json["request"]["headers"], serde_json::json!([["Content-Type", "application/json"], ["X-Request-Id", "42"]]));
+    assert_eq!(json["browsers"]["chrome"]["preflight"], true);
+    // What fetch() could not have set is named, not silently lost.
+    assert!(ran.stderr.contains("left out") && ran.stderr.contains("Sec-Fetch-Mode") && ran.stderr.contains("Origin"), "{}", ran.stderr);
+    // An explicit flag wins over the copy.
+    let ran = check(&["--from-curl", &copy, "--origin", "http://localhost:3000"]);
+    assert_eq!(ran.code, 1, "{}", ran.stdout);
+    // A broken copy is a usage error naming what is wrong.
+    let ran = check(&["--from-curl", "curl 'http://a.test/ -H 'X: 1'"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.starts_with("corslab check: --from-curl: "), "{}", ran.stderr);
+}
+
+#[test]
+fn the_page_url_is_the_referer_of_same_origin_requests_only() {
+    let server = serve(Router::new().fallback(any(|request: Request| async move {
+        let referer = request.headers().get("referer").and_then(|r| r.to_str().ok()).unwrap_or("(none)").to_owned();
+        let mut response = Response::new(Body::from("x"));
+        response.headers_mut().insert("x-got-referer", HeaderValue::from_str(&referer).unwrap());
+        response
+    })));
+    let url = format!("http://127.0.0.1:{}/data", server.port);
+    let same = format!("http://127.0.0.1:{}/app/page?x=1#top", server.port);
+    let ran = check(&[&url, "-e", &same, "--json"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let sent = &ran.json()["browsers"]["chrome"]["exchanges"][0]["response"]["headers"];
+    assert!(sent.to_string().contains(&format!("http://127.0.0.1:{}/app/page?x=1\"", server.port)), "{sent}");
+    let ran = check(&[&url, "--origin", "http://localhost:5050", "-e", "http://localhost:3000/"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+}
