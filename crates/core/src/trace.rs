@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::browsers::chromium::ChromiumError;
 use crate::browsers::firefox::FirefoxError;
+use crate::browsers::webkit::WebkitError;
 
 /// How a step came out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -41,6 +42,8 @@ pub struct FailureReport {
     pub chromium: ChromiumError,
     /// Firefox's reason code, console line and MDN link.
     pub firefox: FirefoxError,
+    /// WebKit's template name, failed parameter and console lines.
+    pub webkit: WebkitError,
 }
 
 /// One step of a decision.

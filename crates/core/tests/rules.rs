@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 
 use corslab::fetch::allow_headers::{AllowHeaders, HeadersMatch, parse_allow_headers};
 use corslab::fetch::allow_methods::{AllowMethods, MethodMatch, parse_allow_methods};
+use corslab::browsers::profile::{CacheModel, ClearCache};
 use corslab::fetch::cache::{CacheLookup, PreflightCache};
 use corslab::fetch::classify::{Classification, PreflightReason, classify};
 use corslab::fetch::cors_check::cors_check;
@@ -133,6 +134,7 @@ fn decide_once(call: &FetchCall, browser: Browser, server: &impl Server) -> Deci
 fn error_name(decision: &Decision) -> Option<&'static str> {
     decision.report.as_ref().map(|r| match decision.browser {
         Browser::Firefox => r.firefox.code,
+        Browser::Webkit => r.webkit.name,
         Browser::Chrome | Browser::Spec => r.chromium.name,
     })
 }
@@ -140,6 +142,7 @@ fn error_name(decision: &Decision) -> Option<&'static str> {
 fn failed_parameter(decision: &Decision) -> Option<String> {
     decision.report.as_ref().and_then(|r| match decision.browser {
         Browser::Firefox => r.firefox.failed_parameter.clone(),
+        Browser::Webkit => r.webkit.failed_parameter.clone(),
         Browser::Chrome | Browser::Spec => r.chromium.failed_parameter.clone(),
     })
 }
@@ -1118,7 +1121,7 @@ fn allow_methods_token_list_and_empty_elements() {
         let d = decide_once(&put, browser, &responder(resp(204, &[(ACAO, PAGE), (ACAM, "PUT,")]), ok_response()));
         assert_eq!(d.outcome, Outcome::Ok, "{browser}");
         let d = decide_once(&put, browser, &responder(resp(204, &[(ACAO, PAGE), (ACAM, "PUT;")]), ok_response()));
-        assert_eq!(d.failure, Some(Failure::AllowMethodsUnparsable { token: "PUT;".to_owned() }), "{browser}");
+        assert_eq!(d.failure, Some(Failure::AllowMethodsUnparsable { token: "PUT;".to_owned(), value: "PUT;".to_owned() }), "{browser}");
     }
     let d = decide_once(&put, Browser::Chrome, &responder(resp(204, &[(ACAO, PAGE), (ACAM, "PUT;")]), ok_response()));
     assert_eq!((error_name(&d), failed_parameter(&d)), (Some("InvalidAllowMethodsPreflightResponse"), None));
@@ -1218,7 +1221,9 @@ fn header_wildcard_only_without_credentials() {
         );
         let d = decide_once(&c, browser, &server);
         assert_eq!(d.failure, Some(Failure::HeaderNotAllowed { header: "x-custom".to_owned() }), "{browser}");
-        assert_eq!(failed_parameter(&d).as_deref(), Some("x-custom"));
+        // WebKit names the header as the page spelled it (as recorded).
+        let named = if browser == Browser::Webkit { "X-Custom" } else { "x-custom" };
+        assert_eq!(failed_parameter(&d).as_deref(), Some(named));
     }
 }
 
@@ -1618,7 +1623,8 @@ fn preflight_cache_chromium_replaces_entry_per_url() {
         assert_eq!(cache.entries().len(), 1, "{browser}");
         assert_eq!(cache.lookup(PAGE, URL, false, &method("DELETE"), &[], 20), CacheLookup::Hit);
         let put = cache.lookup(PAGE, URL, false, &method("PUT"), &[], 20);
-        let expected = if browser == Browser::Chrome { CacheLookup::MethodNotCovered } else { CacheLookup::Hit };
+        let per_url = browser.profile().cache_model == CacheModel::ChromiumPerUrl;
+        let expected = if per_url { CacheLookup::MethodNotCovered } else { CacheLookup::Hit };
         assert_eq!(put, expected, "{browser}");
     }
     // Through whole requests: PUT, DELETE, PUT again.
@@ -1630,7 +1636,8 @@ fn preflight_cache_chromium_replaces_entry_per_url() {
         let mut session = Session::new(browser);
         assert!(session.fetch(&put, &server, 0).preflight.sent);
         assert!(session.fetch(&delete, &delete_server, 10).preflight.sent);
-        assert_eq!(session.fetch(&put, &server, 20).preflight.sent, browser == Browser::Chrome, "{browser}");
+        let per_url = browser.profile().cache_model == CacheModel::ChromiumPerUrl;
+        assert_eq!(session.fetch(&put, &server, 20).preflight.sent, per_url, "{browser}");
     }
     // Chromium stores even a zero max-age, replacing a good entry.
     let mut cache = PreflightCache::new(Browser::Chrome.profile());
@@ -1651,7 +1658,7 @@ fn preflight_cache_cleared_on_failure_in_firefox_and_spec_not_chromium() {
         let failed = session.fetch(&put, &bad, 10);
         assert!(!failed.preflight.sent, "{browser}: served from the cache");
         assert_eq!(failed.outcome, Outcome::CorsError);
-        let cleared = browser != Browser::Chrome;
+        let cleared = browser.profile().clear_cache_on_failure != ClearCache::Never;
         assert_eq!(session.cache.entries().is_empty(), cleared, "{browser}");
         assert_eq!(failed.cache.is_empty(), cleared, "{browser}");
         assert_eq!(session.fetch(&put, &good, 20).preflight.sent, cleared, "{browser}");

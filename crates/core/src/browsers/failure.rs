@@ -62,11 +62,15 @@ pub enum Failure {
     AllowMethodsUnparsable {
         /// The first element that is not a token.
         token: String,
+        /// The whole value (every line, joined), which WebKit names.
+        value: String,
     },
     /// `Access-Control-Allow-Headers` is not a list of tokens.
     AllowHeadersUnparsable {
         /// The first element that is not a token.
         token: String,
+        /// The whole value (every line, joined), which WebKit names.
+        value: String,
     },
     /// The preflight does not allow the request's method.
     MethodNotAllowed {
@@ -90,6 +94,11 @@ impl Failure {
     /// which one of Firefox's messages names.
     pub fn firefox(&self, url: &str, page_url: &str) -> FirefoxError {
         crate::browsers::firefox::render(self, url, page_url)
+    }
+
+    /// This failure of `request` in WebKit's words.
+    pub fn webkit(&self, request: &crate::fetch::request::FetchRequest) -> crate::browsers::webkit::WebkitError {
+        crate::browsers::webkit::render(self, request)
     }
 
     /// A short sentence for people, browser-neutral.
@@ -128,10 +137,10 @@ impl Failure {
             Failure::PreflightStatus { status } => {
                 format!("the preflight's status {status} is not an ok status (200-299)")
             }
-            Failure::AllowMethodsUnparsable { token } => {
+            Failure::AllowMethodsUnparsable { token, .. } => {
                 format!("Access-Control-Allow-Methods holds '{token}', which is not a method token")
             }
-            Failure::AllowHeadersUnparsable { token } => {
+            Failure::AllowHeadersUnparsable { token, .. } => {
                 format!("Access-Control-Allow-Headers holds '{token}', which is not a header name")
             }
             Failure::MethodNotAllowed { method } => {

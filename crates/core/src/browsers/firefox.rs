@@ -76,12 +76,12 @@ pub(crate) fn render(failure: &Failure, url: &str, page_url: &str) -> FirefoxErr
             None,
             format!("{} Status code: {status}.", blocked("CORS preflight response did not succeed")),
         ),
-        Failure::AllowMethodsUnparsable { token } => (
+        Failure::AllowMethodsUnparsable { token, .. } => (
             "CORSInvalidAllowMethod",
             Some(token.clone()),
             blocked(&format!("invalid token ‘{token}’ in CORS header ‘Access-Control-Allow-Methods’")),
         ),
-        Failure::AllowHeadersUnparsable { token } => (
+        Failure::AllowHeadersUnparsable { token, .. } => (
             "CORSInvalidAllowHeader",
             Some(token.clone()),
             blocked(&format!("invalid token ‘{token}’ in CORS header ‘Access-Control-Allow-Headers’")),

@@ -18,6 +18,8 @@ pub enum Browser {
     Chrome,
     /// Firefox 153 ESR.
     Firefox,
+    /// WebKit as in WebKitGTK 2.50 (the engine behind Safari 26).
+    Webkit,
     /// The Fetch standard as written (`fetch.bs`). Errors are named with
     /// Chromium's vocabulary, as the standard names none.
     Spec,
@@ -25,13 +27,14 @@ pub enum Browser {
 
 impl Browser {
     /// Every profile, in display order.
-    pub const ALL: [Browser; 3] = [Browser::Chrome, Browser::Firefox, Browser::Spec];
+    pub const ALL: [Browser; 4] = [Browser::Chrome, Browser::Firefox, Browser::Webkit, Browser::Spec];
 
     /// The profile's switches.
     pub fn profile(self) -> &'static Profile {
         match self {
             Browser::Chrome => &CHROME,
             Browser::Firefox => &FIREFOX,
+            Browser::Webkit => &WEBKIT,
             Browser::Spec => &SPEC,
         }
     }
@@ -41,6 +44,7 @@ impl Browser {
         match self {
             Browser::Chrome => "chrome",
             Browser::Firefox => "firefox",
+            Browser::Webkit => "webkit",
             Browser::Spec => "spec",
         }
     }
@@ -58,7 +62,7 @@ pub struct UnknownBrowser(pub String);
 
 impl fmt::Display for UnknownBrowser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown browser {:?} (expected chrome, firefox or spec)", self.0)
+        write!(f, "unknown browser {:?} (expected chrome, firefox, webkit or spec)", self.0)
     }
 }
 
@@ -71,6 +75,7 @@ impl FromStr for Browser {
         match s {
             "chrome" | "chromium" => Ok(Browser::Chrome),
             "firefox" => Ok(Browser::Firefox),
+            "webkit" | "safari" => Ok(Browser::Webkit),
             "spec" => Ok(Browser::Spec),
             other => Err(UnknownBrowser(other.to_owned())),
         }
@@ -125,6 +130,18 @@ pub enum PreflightRedirect {
     /// Not at all: a 3xx is just not an ok status (the standard's
     /// CORS-preflight fetch does not follow redirects).
     NotOkStatus,
+}
+
+/// Which of the preflight's first two checks comes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PreflightCheckOrder {
+    /// The CORS check, then the ok status (the standard, Chromium, Firefox):
+    /// a 404 without `Access-Control-Allow-Origin` fails on the origin.
+    CorsCheckFirst,
+    /// The ok status, then the CORS check (WebKit): a 404 or a 3xx without
+    /// `Access-Control-Allow-Origin` fails on the status.
+    StatusFirst,
 }
 
 /// In which order the preflight's allow-lists are parsed and matched.
@@ -254,6 +271,8 @@ pub struct Profile {
     pub authorization_under_wildcard: AuthorizationUnderWildcard,
     /// A redirect answer to a preflight.
     pub preflight_redirect: PreflightRedirect,
+    /// The preflight's status check before or after its CORS check.
+    pub preflight_check_order: PreflightCheckOrder,
     /// Allow-list parse and match order.
     pub allow_list_order: AllowListOrder,
     /// Which disallowed header an error names first.
@@ -287,6 +306,7 @@ pub static CHROME: Profile = Profile {
     safelist_total_limit: Some(1024),
     authorization_under_wildcard: AuthorizationUnderWildcard::Covered,
     preflight_redirect: PreflightRedirect::BeforeCorsCheck,
+    preflight_check_order: PreflightCheckOrder::CorsCheckFirst,
     allow_list_order: AllowListOrder::ParseBothThenMatch,
     header_check_order: HeaderCheckOrder::RequestOrder,
     max_age_syntax: MaxAgeSyntax::SignedInteger,
@@ -320,6 +340,7 @@ pub static FIREFOX: Profile = Profile {
     safelist_total_limit: None,
     authorization_under_wildcard: AuthorizationUnderWildcard::CoveredWithWarning,
     preflight_redirect: PreflightRedirect::AfterCorsCheck,
+    preflight_check_order: PreflightCheckOrder::CorsCheckFirst,
     allow_list_order: AllowListOrder::MethodsThenHeaders,
     header_check_order: HeaderCheckOrder::Sorted,
     max_age_syntax: MaxAgeSyntax::DigitsOrNoCache,
@@ -338,6 +359,50 @@ pub static FIREFOX: Profile = Profile {
     },
 };
 
+/// WebKit as recorded in WebKitGTK 2.50.6 (Safari 26's WebCore): see
+/// `../shared/reference/browsers.md`, WebKit section.
+pub static WEBKIT: Profile = Profile {
+    browser: Browser::Webkit,
+    name: "WebKit 2.50 (Safari 26)",
+    // A page-set User-Agent never causes a preflight (as in Chromium).
+    user_agent: UserAgentHeader::Dropped,
+    extra_forbidden_request_headers: &[],
+    // Save-Data, DPR, Device-Memory, Width need a preflight, as in Firefox.
+    client_hints_safelisted: false,
+    // Repeated values are combined before the 128-byte check, as in Chromium.
+    repeated_request_headers: RepeatedRequestHeaders::Combined,
+    safelist_total_limit: Some(1024),
+    // Authorization under `*` passes, with no warning at all.
+    authorization_under_wildcard: AuthorizationUnderWildcard::Covered,
+    // Any non-2xx preflight, 3xx included, is "not successful".
+    preflight_redirect: PreflightRedirect::NotOkStatus,
+    // ... and the status is checked before the allow-origin.
+    preflight_check_order: PreflightCheckOrder::StatusFirst,
+    allow_list_order: AllowListOrder::ParseBothThenMatch,
+    // Only one disallowed header per recording: the page's order, as
+    // WebKit's HTTPHeaderMap keeps it (not observed with two).
+    header_check_order: HeaderCheckOrder::RequestOrder,
+    // A non-numeric value gets the default, as in Chromium.
+    max_age_syntax: MaxAgeSyntax::SignedInteger,
+    max_age_default: 5,
+    // CrossOriginPreflightResultCache caps at 600 s (WebCore's source).
+    max_age_cap: Some(600),
+    cache_model: CacheModel::ChromiumPerUrl,
+    clear_cache_on_failure: ClearCache::Never,
+    // No limit in WebCore's cache; a limit this high is never reached.
+    cache_capacity: 1024,
+    // Safari's identity (WebKitGTK's own differs in its platform token);
+    // header order as Chromium's, not measured.
+    wire: WireIdentity {
+        user_agent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Safari/605.1.15",
+        accept_language: "en-US,en;q=0.9",
+        accept_encoding: "gzip, deflate, br",
+        client_hints: &[],
+        priority: None,
+        order: HeaderOrder::Chromium,
+    },
+};
+
 /// The Fetch standard.
 pub static SPEC: Profile = Profile {
     browser: Browser::Spec,
@@ -349,6 +414,7 @@ pub static SPEC: Profile = Profile {
     safelist_total_limit: Some(1024),
     authorization_under_wildcard: AuthorizationUnderWildcard::NotCovered,
     preflight_redirect: PreflightRedirect::NotOkStatus,
+    preflight_check_order: PreflightCheckOrder::CorsCheckFirst,
     allow_list_order: AllowListOrder::ParseBothThenMatch,
     header_check_order: HeaderCheckOrder::Sorted,
     max_age_syntax: MaxAgeSyntax::DeltaSeconds,

@@ -145,6 +145,7 @@ impl Decision {
             Browser::Firefox => report.map(|r| r.firefox.console.clone()).or_else(|| {
                 self.warnings.first().map(|w| w.firefox_console(&self.url))
             }),
+            Browser::Webkit => report.map(|r| r.webkit.console.clone()),
             Browser::Chrome | Browser::Spec => report.map(|r| r.chromium.console.clone()),
         }
     }
@@ -420,6 +421,7 @@ fn fail(decision: &mut Decision, request: &FetchRequest, failure: Failure, trace
         summary: failure.summary(),
         chromium: failure.chromium(request.url_str(), &request.origin_serialized),
         firefox: failure.firefox(request.url_str(), &decision.page_url()),
+        webkit: failure.webkit(request),
     };
     trace.fail_last(|| report.clone());
     decision.outcome = Outcome::CorsError;

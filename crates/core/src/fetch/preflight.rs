@@ -12,7 +12,7 @@ use crate::fetch::cors_check::cors_check;
 use crate::browsers::failure::{Failure, Stage};
 use crate::http::header::HeaderName;
 use crate::fetch::max_age::{MaxAge, max_age};
-use crate::browsers::profile::{AllowListOrder, PreflightRedirect, Profile};
+use crate::browsers::profile::{AllowListOrder, PreflightCheckOrder, PreflightRedirect, Profile};
 use crate::fetch::request::FetchRequest;
 use crate::fetch::response::{ServerResponse, is_ok_status};
 use crate::trace::{Step, Tracer, Verdict, spec};
@@ -116,25 +116,20 @@ pub fn evaluate_preflight<'r>(
     if profile.preflight_redirect == PreflightRedirect::BeforeCorsCheck {
         check_redirect(response, trace)?;
     }
+    // WebKit checks the status before the allow-origin.
+    let status_first = profile.preflight_check_order == PreflightCheckOrder::StatusFirst;
+    if status_first {
+        check_ok_status(response, trace)?;
+    }
     // The CORS check runs on the preflight with the *request's* credentials mode.
     cors_check(request, response, Stage::Preflight, trace)?;
     if profile.preflight_redirect == PreflightRedirect::AfterCorsCheck {
         check_redirect(response, trace)?;
     }
     // An ok status (200-299).
-    if !is_ok_status(response.status) {
-        let failure = Failure::PreflightStatus { status: response.status };
-        trace.record(|| {
-            Step::new("preflight.status", "The preflight has an ok status (200-299)", Verdict::Fail, spec::OK_STATUS)
-                .compare("status", response.status.to_string())
-                .detail(failure.summary())
-        });
-        return Err(failure);
+    if !status_first {
+        check_ok_status(response, trace)?;
     }
-    trace.record(|| {
-        Step::new("preflight.status", "The preflight has an ok status (200-299)", Verdict::Pass, spec::OK_STATUS)
-            .compare("status", response.status.to_string())
-    });
 
     let credentials = request.includes_credentials();
     let (methods, headers, headers_match) = match profile.allow_list_order {
@@ -173,6 +168,24 @@ pub fn evaluate_preflight<'r>(
     Ok(PreflightGrant { methods, headers, max_age, authorization_under_wildcard })
 }
 
+/// An [ok status](https://fetch.spec.whatwg.org/#ok-status): 200 to 299.
+fn check_ok_status(response: &ServerResponse, trace: &mut impl Tracer) -> Result<(), Failure> {
+    if !is_ok_status(response.status) {
+        let failure = Failure::PreflightStatus { status: response.status };
+        trace.record(|| {
+            Step::new("preflight.status", "The preflight has an ok status (200-299)", Verdict::Fail, spec::OK_STATUS)
+                .compare("status", response.status.to_string())
+                .detail(failure.summary())
+        });
+        return Err(failure);
+    }
+    trace.record(|| {
+        Step::new("preflight.status", "The preflight has an ok status (200-299)", Verdict::Pass, spec::OK_STATUS)
+            .compare("status", response.status.to_string())
+    });
+    Ok(())
+}
+
 fn check_redirect(response: &ServerResponse, trace: &mut impl Tracer) -> Result<(), Failure> {
     if let Some(location) = response.redirect_location() {
         let failure = Failure::PreflightRedirect { status: response.status, location: location.to_owned() };
@@ -192,7 +205,7 @@ fn parse_methods<'r>(response: &'r ServerResponse, trace: &mut impl Tracer) -> R
     match parse_allow_methods(&response.headers) {
         Ok(methods) => Ok(methods.unwrap_or_default()),
         Err(token) => {
-            let failure = Failure::AllowMethodsUnparsable { token };
+            let failure = Failure::AllowMethodsUnparsable { token, value: raw() };
             trace.record(|| {
                 Step::new("preflight.allow-methods.parse", "Access-Control-Allow-Methods is a list of methods", Verdict::Fail, spec::ALLOW_METHODS)
                     .compare("Access-Control-Allow-Methods", raw())
@@ -208,7 +221,7 @@ fn parse_headers<'r>(response: &'r ServerResponse, trace: &mut impl Tracer) -> R
     match parse_allow_headers(&response.headers) {
         Ok(headers) => Ok(headers.unwrap_or_default()),
         Err(token) => {
-            let failure = Failure::AllowHeadersUnparsable { token };
+            let failure = Failure::AllowHeadersUnparsable { token, value: raw() };
             trace.record(|| {
                 Step::new("preflight.allow-headers.parse", "Access-Control-Allow-Headers is a list of header names", Verdict::Fail, spec::ALLOW_HEADERS)
                     .compare("Access-Control-Allow-Headers", raw())

@@ -181,6 +181,9 @@ pub struct FetchRequest {
     pub body: Option<String>,
     /// Headers the page set that are not sent.
     pub dropped: Vec<DroppedHeader>,
+    /// The kept headers' names as the page spelled them (WebKit's messages
+    /// name a header that way; everything else reads the normalised names).
+    pub written_names: Vec<(HeaderName, String)>,
 }
 
 impl FetchRequest {
@@ -240,6 +243,7 @@ impl FetchRequest {
         // The headers, through the guard ("request" or "request-no-cors").
         let mut headers = HeaderList::new();
         let mut dropped = Vec::new();
+        let mut written_names: Vec<(HeaderName, String)> = Vec::new();
         for (raw_name, raw_value) in &call.headers {
             let Ok(name) = HeaderName::parse(raw_name).map_err(|_| ()).and_then(|n| {
                 if crate::http::token::is_byte_string(raw_name) { Ok(n) } else { Err(()) }
@@ -309,6 +313,9 @@ impl FetchRequest {
                         Step::new("request.header", "The header is sent", Verdict::Pass, spec::HEADERS_APPEND)
                             .compare("header", format!("{name}: {value}"))
                     });
+                    if !written_names.iter().any(|(n, _)| *n == name) {
+                        written_names.push((name.clone(), raw_name.clone()));
+                    }
                     headers.append(name, value);
                 }
             }
@@ -342,12 +349,19 @@ impl FetchRequest {
             credentials: call.credentials,
             body: call.body.clone(),
             dropped,
+            written_names,
         })
     }
 
     /// The request URL, serialized.
     pub fn url_str(&self) -> &str {
         self.url.as_str()
+    }
+
+    /// The name `name` as the page first spelled it (`name` itself for a
+    /// header `fetch()` added, such as a body's `Content-Type`).
+    pub fn written_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.written_names.iter().find(|(n, _)| n.as_str() == name).map_or(name, |(_, w)| w.as_str())
     }
 
     /// Whether credentials mode is `include`.

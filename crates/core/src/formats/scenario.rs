@@ -497,6 +497,7 @@ pub fn prediction_of(id: &str, decision: &Decision) -> Prediction {
         (Some(report), Browser::Firefox) => {
             (Some(report.firefox.code.to_owned()), report.firefox.failed_parameter.clone())
         }
+        (Some(report), Browser::Webkit) => (Some(report.webkit.name.to_owned()), report.webkit.failed_parameter.clone()),
         (Some(report), Browser::Chrome | Browser::Spec) => {
             (Some(report.chromium.name.to_owned()), report.chromium.failed_parameter.clone())
         }
