@@ -3,8 +3,9 @@
 //!
 //! Every `OPTIONS` request gets the scripted preflight answer (or a plain
 //! 404 without one), every other request the scripted response, with
-//! `{origin}` and `{url}` substituted and `Content-Length` added unless
-//! scripted. Nothing else is added: the server runs hyper without its
+//! `{origin}` and `{url}` substituted, `Content-Length` added unless
+//! scripted, and a scripted `Set-Cookie` scoped to the run's path (see
+//! [`corslab::formats::replay`] for what a replay may send). Nothing else is added: the server runs hyper without its
 //! `Date` header. Header lines go out in the scripted order, a repeated name
 //! as separate lines; one limit of the HTTP stack: lines of one name are
 //! sent together, at the place of the first (every recorded scenario
@@ -43,7 +44,10 @@ pub(crate) async fn handle(State(state): State<AppState>, Path(run): Path<String
     for (name, value) in headers.iter() {
         // Both were validated by parse_query and answer (tokens; no CR, LF
         // or NUL); a value that still fails here is refused, not dropped.
-        match (HeaderName::from_bytes(name.as_str().as_bytes()), HeaderValue::from_str(value)) {
+        // Values are text whose characters are bytes (ISO-8859-1): sent as
+        // those bytes, so an obs-text value goes out as scripted.
+        let bytes: Vec<u8> = value.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+        match (HeaderName::from_bytes(name.as_str().as_bytes()), HeaderValue::from_bytes(&bytes)) {
             (Ok(name), Ok(value)) => {
                 out.append(name, value);
             }

@@ -15,8 +15,21 @@
 //! - `id`: a label for the log.
 //!
 //! The same module builds these URLs (for the page, the tests and the verify
-//! command) and reads them (for the server), with the server's safety rules:
-//! only CORS and harmless headers, no control characters, bounded sizes.
+//! command) and reads them (for the server), with the server's safety rules.
+//! A replay sends what a real server sends, so any header name and value and
+//! any final status (200 to 999) may be scripted, as long as the server stays
+//! safe to run while any website can link to it:
+//! - bounded: [`MAX_QUERY_LEN`], [`MAX_HEADERS`], [`MAX_VALUE_LEN`],
+//!   [`MAX_BODY_LEN`];
+//! - no CR, LF or NUL anywhere (no header injection);
+//! - no header that changes the connection's framing or the browser's own
+//!   state beyond this run ([`refused_header`]: hop-by-hop headers,
+//!   `Transfer-Encoding`, `Clear-Site-Data`);
+//! - a `Set-Cookie` goes out with its `Path` forced to the run's replay
+//!   path and no `Domain`, so the cookie cannot reach any other app on
+//!   `localhost` (cookies ignore ports) — [`scope_cookie`];
+//! - the scripted routes never serve a navigation (the server's guard), so a
+//!   replay is never a page.
 
 use std::fmt;
 
@@ -37,25 +50,45 @@ pub const MAX_BODY_LEN: usize = 8 * 1024;
 /// The longest run id.
 pub const MAX_RUN_ID_LEN: usize = 64;
 
-/// Whether a replay may send a header with this (lower-case) name: the CORS
-/// headers, the CORS-safelisted response headers, `Vary`, `Location` (for
-/// redirect scenarios) and `X-*`. Never `Set-Cookie` or anything else: a
-/// replay URL is a link anyone can craft.
+/// Why a replay never sends a header with this (lower-case) name, if it
+/// does not: a replay URL is a link anyone can craft.
+pub fn refused_header(name: &str) -> Option<&'static str> {
+    match name {
+        // HTTP/1.1 framing and hop-by-hop headers are the server's own.
+        "connection" | "keep-alive" | "transfer-encoding" | "te" | "trailer" | "upgrade" | "proxy-connection" => {
+            Some("a hop-by-hop header: the server's HTTP stack writes its own")
+        }
+        // It would wipe the cookies and storage of every app on localhost.
+        "clear-site-data" => Some("it would clear the data of every site on this host"),
+        _ => None,
+    }
+}
+
+/// Whether a replay may send a header with this (lower-case) name.
 pub fn is_replayable_header(name: &str) -> bool {
-    name.starts_with("access-control-")
-        || name.starts_with("x-")
-        || matches!(
-            name,
-            "vary"
-                | "cache-control"
-                | "content-type"
-                | "content-language"
-                | "content-length"
-                | "expires"
-                | "last-modified"
-                | "pragma"
-                | "location"
-        )
+    refused_header(name).is_none()
+}
+
+/// A scripted `Set-Cookie` value scoped to the replay path `path`: its
+/// `Path` and `Domain` attributes replaced by `Path=<path>`, so the cookie
+/// reaches only this run's URL (cookies ignore ports: an unscoped one on
+/// `localhost` would reach every other app there).
+///
+/// <https://httpwg.org/specs/rfc6265.html#sane-set-cookie>
+pub fn scope_cookie(value: &str, path: &str) -> String {
+    let mut parts = value.split(';');
+    let mut out = parts.next().unwrap_or_default().trim().to_owned();
+    for attribute in parts {
+        let name = attribute.split('=').next().unwrap_or_default().trim();
+        if name.eq_ignore_ascii_case("path") || name.eq_ignore_ascii_case("domain") {
+            continue;
+        }
+        out.push(';');
+        out.push_str(attribute);
+    }
+    out.push_str("; Path=");
+    out.push_str(path);
+    out
 }
 
 /// A run id: 1 to 64 of `A-Z a-z 0-9 - _`.
@@ -116,7 +149,7 @@ pub enum ReplayError {
         /// What is wrong.
         message: String,
     },
-    /// A status that is not a number from 200 to 599.
+    /// A status that is not a number from 200 to 999.
     BadStatus {
         /// The parameter.
         param: &'static str,
@@ -178,7 +211,7 @@ impl fmt::Display for ReplayError {
             ReplayError::Missing { name } => write!(f, "replay parameter {name:?} is required"),
             ReplayError::BadOrigin { message } => write!(f, "replay parameter \"origin\": {message}"),
             ReplayError::BadStatus { param, value } => {
-                write!(f, "replay parameter {param:?}: status {value:?} is not a number from 200 to 599")
+                write!(f, "replay parameter {param:?}: status {value:?} is not a number from 200 to 999")
             }
             ReplayError::BadHeaderPair { value } => {
                 write!(f, "header parameter {value:?} is not of the form Name:value")
@@ -186,7 +219,8 @@ impl fmt::Display for ReplayError {
             ReplayError::BadHeaderName { name } => write!(f, "header name {name:?} is not an HTTP token"),
             ReplayError::RefusedHeader { name } => write!(
                 f,
-                "refused header {name:?}: a replay sends only Access-Control-*, Vary, Cache-Control, Content-Type, Content-Language, Content-Length, Expires, Last-Modified, Pragma, Location and X-* headers"
+                "refused header {name:?}: {}",
+                refused_header(&name.to_ascii_lowercase()).unwrap_or("not replayable")
             ),
             ReplayError::BadHeaderValue { name } => write!(
                 f,
@@ -323,6 +357,7 @@ impl ReplaySpec {
             return (404, headers, String::new());
         };
         let body = scripted.body.as_deref().map(|b| substitute(b, &self.origin, url)).unwrap_or_default();
+        let path = url::Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_else(|_| "/".to_owned());
         let mut headers = HeaderList::new();
         for (name, value) in &scripted.headers {
             // Validated when parsed; a substitution cannot add CR or LF as
@@ -330,6 +365,7 @@ impl ReplaySpec {
             if let (Ok(name), Ok(value)) =
                 (HeaderName::parse(name), parse_header_value(&substitute(value, &self.origin, url)))
             {
+                let value = if name.as_str() == "set-cookie" { scope_cookie(&value, &path) } else { value };
                 headers.append(name, value);
             }
         }
@@ -362,7 +398,7 @@ impl Partial {
         let status = status
             .parse::<u16>()
             .ok()
-            .filter(|s| (200..=599).contains(s))
+            .filter(|s| (200..=999).contains(s))
             .ok_or(ReplayError::BadStatus { param: s, value: status })?;
         if self.headers.len() > MAX_HEADERS {
             return Err(ReplayError::TooManyHeaders);
@@ -452,9 +488,11 @@ mod tests {
             (format!("{origin}&s=200&x=1"), ReplayError::UnknownParameter { name: "x".to_owned() }),
             (format!("{origin}&s=200&s=201"), ReplayError::Repeated { name: "s".to_owned() }),
             (format!("{origin}&s=99"), ReplayError::BadStatus { param: "s", value: "99".to_owned() }),
+            (format!("{origin}&s=1000"), ReplayError::BadStatus { param: "s", value: "1000".to_owned() }),
             (format!("{origin}&s=abc"), ReplayError::BadStatus { param: "s", value: "abc".to_owned() }),
-            (format!("{origin}&s=200&h=Set-Cookie%3Aa%3Db"), ReplayError::RefusedHeader { name: "Set-Cookie".to_owned() }),
-            (format!("{origin}&s=200&h=Server%3Ax"), ReplayError::RefusedHeader { name: "Server".to_owned() }),
+            (format!("{origin}&s=200&h=Transfer-Encoding%3Achunked"), ReplayError::RefusedHeader { name: "Transfer-Encoding".to_owned() }),
+            (format!("{origin}&s=200&h=Connection%3Aclose"), ReplayError::RefusedHeader { name: "Connection".to_owned() }),
+            (format!("{origin}&s=200&h=Clear-Site-Data%3A%22cookies%22"), ReplayError::RefusedHeader { name: "Clear-Site-Data".to_owned() }),
             (format!("{origin}&s=200&h=X-A%3Aa%0D%0AX-B%3Ab"), ReplayError::BadHeaderValue { name: "X-A".to_owned() }),
             (format!("{origin}&s=200&h=X-A%3Aa%00"), ReplayError::BadHeaderValue { name: "X-A".to_owned() }),
             (format!("{origin}&s=200&h=X%20A%3Ab"), ReplayError::BadHeaderName { name: "X A".to_owned() }),
@@ -467,6 +505,20 @@ mod tests {
         }
         let long = format!("{origin}&s=200&b={}", "x".repeat(MAX_QUERY_LEN));
         assert!(matches!(ReplaySpec::parse_query(&long), Err(ReplayError::TooLong { .. })));
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn any_header_and_status_a_server_sends_is_replayed_and_cookies_stay_in_their_run() {
+        let origin = "origin=http%3A%2F%2Fa.test";
+        let query = format!("{origin}&s=999&h=Server%3Ascripted&h=Date%3AThu&h=Foo-Bar%3A1&h=Set-Cookie%3Aa%3Db%3B%20Path%3D%2F%3B%20Domain%3Dlocalhost%3B%20HttpOnly");
+        let spec = ReplaySpec::parse_query(&query).expect("a replay");
+        let (status, headers, _) = spec.answer("GET", "http://localhost:8080/replay/r1?x=1");
+        assert_eq!(status, 999);
+        assert_eq!(headers.get("server").as_deref(), Some("scripted"));
+        assert_eq!(headers.get("foo-bar").as_deref(), Some("1"));
+        assert_eq!(headers.get("set-cookie").as_deref(), Some("a=b; HttpOnly; Path=/replay/r1"));
+        assert_eq!(scope_cookie("sid=1", "/replay/r"), "sid=1; Path=/replay/r");
+        assert_eq!(scope_cookie("sid=1;path=/;DOMAIN=.x; Secure", "/replay/r"), "sid=1; Secure; Path=/replay/r");
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
