@@ -158,7 +158,14 @@ async fn read_log(State(state): State<AppState>, Path(run): Path<String>) -> Res
 /// lets open requests finish (for at most [`REQUEST_TIMEOUT`]).
 ///
 /// hyper runs with its automatic `Date` header off, so a replay sends
-/// exactly the headers it scripts.
+/// exactly the headers it scripts, and writes header names in Title-Case
+/// (`Access-Control-Allow-Origin`) where it would lower-case them: the
+/// recorders' servers did (every name in the corpus is written so), and
+/// Firefox tells the two apart: it finds a repeated
+/// `Access-Control-Allow-Origin` by comparing names as received with that
+/// exact spelling (`CORSMultipleAllowOriginNotAllowed`), and reads two
+/// lower-case lines as one combined value (`CORSAllowOriginNotMatchingOrigin`
+/// on `a, b`). Chromium and WebKit read names case-insensitively.
 ///
 /// # Errors
 ///
@@ -172,7 +179,8 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(REQUEST_TIMEOUT)
         .max_buf_size(MAX_HEAD_LEN)
-        .auto_date_header(false);
+        .auto_date_header(false)
+        .title_case_headers(true);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

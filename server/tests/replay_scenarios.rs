@@ -13,7 +13,6 @@ mod common;
 
 use std::path::PathBuf;
 
-use axum::http::StatusCode;
 use common::send;
 use corslab::Method;
 use corslab::formats::replay::{ReplaySpec, scope_cookie};
@@ -55,6 +54,11 @@ async fn every_scenario_replays_exactly() {
     let mut replayed = 0;
     for (path, file) in scenario_files() {
         for scenario in &file.scenarios {
+            // Hops, iframes, browser environments (cors-scenarios/2) are not
+            // replayed yet: one URL's answers to the top-level page are.
+            if scenario.not_replayable().is_some() {
+                continue;
+            }
             let page = scenario.page_origin();
             let (spec, left_out) = ReplaySpec::from_scenario(scenario, page);
             let run = format!("s{replayed}");

@@ -173,4 +173,20 @@ pub mod spec {
     pub const EXPOSE_HEADERS: &str = "https://fetch.spec.whatwg.org/#http-access-control-expose-headers";
     /// HTTP-redirect fetch.
     pub const REDIRECT_FETCH: &str = "https://fetch.spec.whatwg.org/#http-redirect-fetch";
+    /// A response's location URL.
+    pub const LOCATION_URL: &str = "https://fetch.spec.whatwg.org/#concept-response-location-url";
+    /// A request's redirect mode.
+    pub const REDIRECT_MODE: &str = "https://fetch.spec.whatwg.org/#concept-request-redirect-mode";
+    /// Opaque-redirect filtered responses (`redirect: "manual"`).
+    pub const OPAQUE_REDIRECT: &str = "https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect";
+    /// A request's redirect-taint (the tainted origin).
+    pub const REDIRECT_TAINT: &str = "https://fetch.spec.whatwg.org/#concept-request-tainted-origin";
+    /// Serializing a request origin (`null` once tainted).
+    pub const SERIALIZE_REQUEST_ORIGIN: &str = "https://fetch.spec.whatwg.org/#serializing-a-request-origin";
+    /// Opaque origins (sandboxed and `data:` documents).
+    pub const OPAQUE_ORIGIN: &str = "https://html.spec.whatwg.org/multipage/browsers.html#concept-origin-opaque";
+    /// Local Network Access: the check on a fetch.
+    pub const LOCAL_NETWORK_ACCESS: &str = "https://wicg.github.io/local-network-access/#integration-fetch";
+    /// Local Network Access: IP address spaces.
+    pub const ADDRESS_SPACE: &str = "https://wicg.github.io/local-network-access/#ip-address-space";
 }

@@ -71,11 +71,16 @@ pub async fn check(client: &Client, request: &CheckRequest, options: &CheckOptio
     Ok(CheckRun { report: CheckReport::new(request, browsers, findings), steps, address, probe_errors })
 }
 
-/// Every request `browser` sends for `request`, with its answer.
+/// Every request `browser` sends for `request`, with its answer: the
+/// preflight and the request, then, when the answer redirects and the
+/// browser follows, the same for each URL it is led to (each with the
+/// `Origin` the browser sends there). Bounded by [`MAX_EXCHANGES`], and a
+/// question asked again (a judge bug) ends it rather than loops.
 async fn exchanges_for(client: &Client, request: &CheckRequest, browser: Browser) -> Result<Vec<Exchange>, NetError> {
-    let mut exchanges = Vec::new();
+    let mut exchanges: Vec<Exchange> = Vec::new();
     while let Some(need) = judge(request, browser, &exchanges, false).need {
-        if exchanges.len() >= MAX_EXCHANGES {
+        let asked = |e: &Exchange| e.request.kind == need.kind() && e.request.url == need.url();
+        if exchanges.len() >= MAX_EXCHANGES || exchanges.iter().any(asked) {
             break;
         }
         let wire = need.to_wire(request, browser.profile());

@@ -210,6 +210,83 @@ pub enum ClearCache {
     AnyRequest,
 }
 
+/// Whether a later hop of a redirected request gets a preflight of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RedirectPreflight {
+    /// When the hop's own request needs one (the standard's main fetch,
+    /// Chromium): a 303 that turns a preflighted `PUT` into a `GET` goes on
+    /// without one (`redir-303-put`).
+    WhenNeeded,
+    /// On every later hop once the request needed one (Firefox, WebKit: the
+    /// `GET` after `redir-303-put`'s 303 is preflighted too).
+    OncePreflighted,
+}
+
+/// The `Origin` a preflight carries on a hop after a redirect tainted the
+/// request's origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RedirectPreflightOrigin {
+    /// The serialized request origin, `null` once tainted (the standard,
+    /// Chromium, WebKit: `redir-307-preflight-cross`).
+    RequestOrigin,
+    /// The page's own origin, even after a tainting redirect, while the
+    /// request itself says `null` (Firefox: `redir-307-preflight-cross`).
+    PageOrigin,
+}
+
+/// A redirect to a URL with a username or password that the standard lets
+/// through (a same-origin request, `no-cors`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RedirectCredentials {
+    /// Followed (the standard, Firefox, WebKit).
+    Follow,
+    /// Aborted: `net::ERR_ABORTED`, a network error with no console line
+    /// (Chromium blocks subresource URLs with credentials:
+    /// `redir-userinfo-same-origin`, `redir-userinfo-no-cors`).
+    Abort,
+}
+
+/// How a fetch refused by a redirect rule is reported: `redirect: "error"`,
+/// a 21st redirect, a `Location` that is not HTTP(S), credentials in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefusedRedirect {
+    /// A network error (the standard; Chromium, with its `net::ERR_*` and
+    /// `Failed to load resource` line, `RedirectContainsCredentials` aside,
+    /// which is a CORS error: `redir-mode-error`, `redir-to-data-url`).
+    NetworkError,
+    /// A CORS error, `CORSDidNotSucceed`, when the request is in CORS (the
+    /// channel's CORS listener logs it); a network error with no line
+    /// otherwise, and for `redirect: "error"`, which the fetch cancels
+    /// silently (Firefox: `redir-to-data-url`, `redir-userinfo-cross`,
+    /// `redir-mode-error`).
+    CorsErrorInCors,
+    /// An access-control failure with its own message, always a CORS error
+    /// (WebKit: `redir-mode-error`, `redir-to-data-url`).
+    AccessControl,
+}
+
+/// How a request into a more private address space is gated (Local Network
+/// Access).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LocalNetworkGate {
+    /// Not at all (WebKit: every `lna-*` recording behaves as without an
+    /// environment).
+    None,
+    /// Refused at once unless the permission was granted: no prompt in a
+    /// headless browser (Chromium 156: `LocalNetworkAccessPermissionDenied`;
+    /// the standard profile: a permission not granted is denied).
+    Deny,
+    /// A permission prompt, which nobody answers headless: the fetch stays
+    /// pending until `network.lna.prompt.timeout` (Firefox 153:
+    /// `lna-public-to-loopback-get`, `lna-ff-prompt-timeout`).
+    Prompt,
+}
+
 /// How a browser identifies itself on the wire: the headers it adds to every
 /// `fetch()` request besides the CORS ones (measured from headless Chromium
 /// 156 and Firefox 153.8 ESR on 2026-12-03: a page on `localhost:5050`
@@ -291,6 +368,25 @@ pub struct Profile {
     pub clear_cache_on_failure: ClearCache,
     /// The most entries the preflight cache holds (Chromium 1024, Firefox 100).
     pub cache_capacity: usize,
+    /// Whether a later hop of a redirected request is preflighted.
+    pub redirect_preflight: RedirectPreflight,
+    /// The `Origin` of a preflight after a tainting redirect.
+    pub redirect_preflight_origin: RedirectPreflightOrigin,
+    /// A redirect to a URL with credentials the standard lets through.
+    pub redirect_credentials: RedirectCredentials,
+    /// How a fetch refused by a redirect rule is reported.
+    pub refused_redirect: RefusedRedirect,
+    /// Whether a rejected fetch reports Chromium's network error text
+    /// (`net::ERR_FAILED`, DevTools' `loadingFailed.errorText`): the
+    /// recordings' `net_error`, `null` in the other browsers.
+    pub net_errors: bool,
+    /// Local Network Access.
+    pub local_network: LocalNetworkGate,
+    /// Whether a page in the `local` space needs the permission to reach
+    /// `loopback` (the draft; Firefox, which gates any step towards the
+    /// machine); Chromium lets it through (`../shared/reference/browsers.md`,
+    /// Local Network Access; not recorded).
+    pub local_to_loopback_gated: bool,
     /// The headers it adds on the wire.
     pub wire: WireIdentity,
 }
@@ -315,6 +411,13 @@ pub static CHROME: Profile = Profile {
     cache_model: CacheModel::ChromiumPerUrl,
     clear_cache_on_failure: ClearCache::Never,
     cache_capacity: 1024,
+    redirect_preflight: RedirectPreflight::WhenNeeded,
+    redirect_preflight_origin: RedirectPreflightOrigin::RequestOrigin,
+    redirect_credentials: RedirectCredentials::Abort,
+    refused_redirect: RefusedRedirect::NetworkError,
+    net_errors: true,
+    local_network: LocalNetworkGate::Deny,
+    local_to_loopback_gated: false,
     wire: WireIdentity {
         user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
         accept_language: "en-US,en;q=0.9",
@@ -349,6 +452,13 @@ pub static FIREFOX: Profile = Profile {
     cache_model: CacheModel::FirefoxTokens,
     clear_cache_on_failure: ClearCache::AnyRequest,
     cache_capacity: 100,
+    redirect_preflight: RedirectPreflight::OncePreflighted,
+    redirect_preflight_origin: RedirectPreflightOrigin::PageOrigin,
+    redirect_credentials: RedirectCredentials::Follow,
+    refused_redirect: RefusedRedirect::CorsErrorInCors,
+    net_errors: false,
+    local_network: LocalNetworkGate::Prompt,
+    local_to_loopback_gated: true,
     wire: WireIdentity {
         user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
         accept_language: "en-US,en;q=0.9",
@@ -393,6 +503,13 @@ pub static WEBKIT: Profile = Profile {
     cache_capacity: 1024,
     // Safari's identity (WebKitGTK's own differs in its platform token);
     // header order as Chromium's, not measured.
+    redirect_preflight: RedirectPreflight::OncePreflighted,
+    redirect_preflight_origin: RedirectPreflightOrigin::RequestOrigin,
+    redirect_credentials: RedirectCredentials::Follow,
+    refused_redirect: RefusedRedirect::AccessControl,
+    net_errors: false,
+    local_network: LocalNetworkGate::None,
+    local_to_loopback_gated: false,
     wire: WireIdentity {
         user_agent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Safari/605.1.15",
         accept_language: "en-US,en;q=0.9",
@@ -424,6 +541,14 @@ pub static SPEC: Profile = Profile {
     clear_cache_on_failure: ClearCache::PreflightedRequests,
     cache_capacity: 1024,
     // The standard names no user agent: a plain one, and no client hints.
+    redirect_preflight: RedirectPreflight::WhenNeeded,
+    redirect_preflight_origin: RedirectPreflightOrigin::RequestOrigin,
+    redirect_credentials: RedirectCredentials::Follow,
+    refused_redirect: RefusedRedirect::NetworkError,
+    // Named in Chromium's vocabulary, as its errors are.
+    net_errors: true,
+    local_network: LocalNetworkGate::Deny,
+    local_to_loopback_gated: true,
     wire: WireIdentity {
         user_agent: "Mozilla/5.0 (compatible; corslab; Fetch standard profile)",
         accept_language: "en-US,en;q=0.9",

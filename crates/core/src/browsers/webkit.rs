@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::browsers::failure::Failure;
+use crate::browsers::failure::{Failure, Place};
 use crate::fetch::request::FetchRequest;
 
 /// A failure as WebKit reports it.
@@ -39,12 +39,40 @@ pub(crate) const CREDENTIALS_NOT_TRUE: &str =
 /// A non-2xx preflight.
 pub(crate) const PREFLIGHT_NOT_SUCCESSFUL: &str = "Preflight response is not successful. Status code:";
 
-/// Renders `failure` of `request` in WebKit's words.
-pub(crate) fn render(failure: &Failure, request: &FetchRequest) -> WebkitError {
-    let url = request.url_str();
-    let origin = request.origin_serialized.as_str();
+/// `Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: {reason}`.
+pub(crate) const REDIRECT_DENIED: &str = "denied by Cross-Origin Resource Sharing policy:";
+/// A redirect under `redirect: "error"`.
+pub(crate) const REDIRECT_MODE_ERROR: &str = "Not allowed to follow a redirection while loading";
+/// The 21st redirect.
+pub(crate) const TOO_MANY_REDIRECTS: &str = "Load cannot follow more than 20 redirections";
+/// `Method {m} is not allowed by Access-Control-Allow-Methods.` (`{}`: the method).
+pub(crate) const METHOD_NOT_ALLOWED: &str = "Method {} is not allowed by Access-Control-Allow-Methods.";
+/// `{}`: the header as the page spelled it.
+pub(crate) const HEADER_NOT_ALLOWED: &str = "Request header field {} is not allowed by Access-Control-Allow-Headers.";
+/// `{}`: the whole value.
+pub(crate) const METHODS_INVALID: &str = "Header Access-Control-Allow-Methods has an invalid value: {}";
+/// `{}`: the whole value.
+pub(crate) const HEADERS_INVALID: &str = "Header Access-Control-Allow-Headers has an invalid value: {}";
+/// `{}`: the URL.
+pub(crate) const FETCH_CANNOT_LOAD: &str = "Fetch API cannot load {}.";
+/// The generic second line (`{}`: the URL).
+pub(crate) const SECOND_LINE: &str = "Fetch API cannot load {} due to access control checks.";
+
+/// `template` with its `{}` filled.
+fn fill(template: &str, value: &str) -> String {
+    template.replacen("{}", value, 1)
+}
+
+/// Renders `failure` of `request` at `place` in WebKit's words: the
+/// request's serialized origin there (`null` once a redirect tainted it),
+/// and, for an answer that was a redirect, the redirection's own message
+/// around the reason.
+pub(crate) fn render(failure: &Failure, request: &FetchRequest, place: &Place) -> WebkitError {
+    let url = place.url.as_str();
+    let origin = place.origin.as_str();
+    let redirection = |location: &str, reason: &str| format!("Cross-origin redirection to {location} {REDIRECT_DENIED} {reason}");
     let (name, parameter, console) = match failure {
-        Failure::DisallowedByMode => ("FetchCannotLoad", None, format!("Fetch API cannot load {url}.")),
+        Failure::DisallowedByMode => ("FetchCannotLoad", None, fill(FETCH_CANNOT_LOAD, url)),
         // A redirected preflight is only "not successful" to WebKit.
         Failure::PreflightRedirect { status, .. } | Failure::PreflightStatus { status } => {
             ("PreflightNotSuccessful", None, format!("{PREFLIGHT_NOT_SUCCESSFUL} {status}"))
@@ -64,29 +92,56 @@ pub(crate) fn render(failure: &Failure, request: &FetchRequest) -> WebkitError {
         Failure::AllowMethodsUnparsable { value, .. } => (
             "AllowMethodsInvalid",
             Some(value.clone()),
-            format!("Header Access-Control-Allow-Methods has an invalid value: {value}"),
+            fill(METHODS_INVALID, value),
         ),
         Failure::AllowHeadersUnparsable { value, .. } => (
             "AllowHeadersInvalid",
             Some(value.clone()),
-            format!("Header Access-Control-Allow-Headers has an invalid value: {value}"),
+            fill(HEADERS_INVALID, value),
         ),
         Failure::MethodNotAllowed { method } => (
             "MethodNotAllowed",
             Some(method.clone()),
-            format!("Method {method} is not allowed by Access-Control-Allow-Methods."),
+            fill(METHOD_NOT_ALLOWED, method),
         ),
         Failure::HeaderNotAllowed { header } => {
             // WebKit names the header as the page spelled it.
             let written = request.written_name(header).to_owned();
-            let console = format!("Request header field {written} is not allowed by Access-Control-Allow-Headers.");
+            let console = fill(HEADER_NOT_ALLOWED, &written);
             ("HeaderNotAllowed", Some(written), console)
         }
+        Failure::RedirectCredentials { location } | Failure::RedirectCredentialsAborted { location } => (
+            "RedirectURLHasCredentials",
+            None,
+            redirection(location, &format!("redirection URL {location} has credentials")),
+        ),
+        Failure::RedirectScheme { location } => (
+            "RedirectNonCorsScheme",
+            None,
+            redirection(location, "not allowed to follow a cross-origin CORS redirection with non CORS scheme"),
+        ),
+        Failure::RedirectModeError { .. } => ("RedirectModeError", None, format!("{REDIRECT_MODE_ERROR} {url}")),
+        Failure::TooManyRedirects { .. } => ("TooManyRedirects", None, TOO_MANY_REDIRECTS.to_owned()),
+        // Refused before any load: no line (as for a no-cors PUT).
+        Failure::NoCorsRedirectMode { .. } => ("FetchCannotLoad", None, String::new()),
+        // Not WebKit's refusals (it has no Local Network Access gate): its
+        // generic words.
+        Failure::LocalNetworkDenied { .. }
+        | Failure::LocalNetworkInsecure { .. }
+        | Failure::LocalNetworkPromptTimeout { .. } => ("FetchCannotLoad", None, fill(FETCH_CANNOT_LOAD, url)),
+    };
+    // The CORS check of an answer that redirects: WebKit refuses the
+    // redirection, naming the check's message as its reason.
+    let (name, parameter, console) = match (&place.location, failure) {
+        (Some(location), Failure::AllowOrigin { .. } | Failure::AllowCredentials { .. }) => {
+            ("RedirectDenied", Some(console.clone()), redirection(location, &console))
+        }
+        _ => (name, parameter, console),
     };
     WebkitError {
         name,
         failed_parameter: parameter.filter(|p| !p.is_empty()),
         console,
-        second_line: format!("Fetch API cannot load {url} due to access control checks."),
+        second_line: fill(SECOND_LINE, url),
     }
 }

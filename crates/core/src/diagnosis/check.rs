@@ -14,6 +14,14 @@
 //!     None => break,   // decided
 //! } }
 //! ```
+//!
+//! A redirect is followed as the browser follows it: the engine asks about
+//! the next URL (each [`Need`] carries its URL, with the `Origin` the
+//! browser would send there, `null` once tainted), and an answer is found
+//! again by what was asked and where (a preflight or the request, and the
+//! URL). The same question never needs asking twice, so a chain of redirects
+//! costs one exchange per URL (two with a preflight), at most
+//! [`MAX_EXCHANGES`].
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -25,6 +33,7 @@ use crate::browsers::profile::{Browser, Profile};
 use crate::fetch::cache::PreflightCache;
 use crate::fetch::engine::{Context, Decision, Outcome, Server, decide_with};
 use crate::fetch::preflight::PreflightRequest;
+use crate::fetch::redirect::MAX_REDIRECTS;
 use crate::fetch::request::{FetchCall, FetchRequest, RequestMode};
 use crate::fetch::response::ServerResponse;
 use crate::fetch::wire::{UnreadableHeader, WireKind, WireRequest, WireResponse};
@@ -33,10 +42,10 @@ use crate::formats::scenario::{Expectation, prediction_of};
 use crate::origin::Origin;
 use crate::trace::{NoTrace, Step};
 
-/// The most requests one checked `fetch()` may take (a preflight and the
-/// request; redirects will add to it). A judge asking for more is a bug,
-/// reported rather than looped on.
-pub const MAX_EXCHANGES: usize = 8;
+/// The most requests one checked `fetch()` may take: a preflight and the
+/// request on each of its URLs, the request's own and the 20 redirects lead
+/// to. A judge asking for more is a bug, reported rather than looped on.
+pub const MAX_EXCHANGES: usize = 2 * (MAX_REDIRECTS + 1);
 
 /// What to check: the page's call, the page's origin, and the cookies the
 /// browser holds for the server.
@@ -72,6 +81,22 @@ pub enum Need {
 }
 
 impl Need {
+    /// The URL the request goes to.
+    pub fn url(&self) -> &str {
+        match self {
+            Need::Preflight(preflight) => &preflight.url,
+            Need::Request(request) => request.url_str(),
+        }
+    }
+
+    /// Whether it is the preflight or the request.
+    pub fn kind(&self) -> WireKind {
+        match self {
+            Need::Preflight(_) => WireKind::Preflight,
+            Need::Request(_) => WireKind::Request,
+        }
+    }
+
     /// The request as `profile`'s browser puts it on the wire.
     pub fn to_wire(&self, check: &CheckRequest, profile: &Profile) -> WireRequest {
         match self {
@@ -99,21 +124,19 @@ pub struct Judgement {
 /// Judges `check` under `browser` from the answers in `exchanges`, keeping
 /// every step when `traced`.
 pub fn judge(check: &CheckRequest, browser: Browser, exchanges: &[Exchange], traced: bool) -> Judgement {
-    let answer = |kind: WireKind| {
-        exchanges.iter().find(|e| e.request.kind == kind).map(|e| e.response.to_server_response())
-    };
     let mut unreadable = Vec::new();
-    let mut take = |found: Option<(ServerResponse, Vec<UnreadableHeader>)>| {
-        found.map(|(response, lines)| {
-            unreadable.extend(lines);
-            response
-        })
-    };
-    let server = Recorded {
-        preflight: take(answer(WireKind::Preflight)),
-        response: take(answer(WireKind::Request)),
-        need: RefCell::new(None),
-    };
+    let mut answers: Vec<(WireKind, &str, ServerResponse)> = Vec::new();
+    for exchange in exchanges {
+        let (kind, url) = (exchange.request.kind, exchange.request.url.as_str());
+        // The first answer to a question is the one the engine reads.
+        if answers.iter().any(|(k, u, _)| *k == kind && *u == url) {
+            continue;
+        }
+        let (response, lines) = exchange.response.to_server_response();
+        unreadable.extend(lines);
+        answers.push((kind, url, response));
+    }
+    let server = Recorded { answers, need: RefCell::new(None) };
     let mut cache = PreflightCache::new(browser.profile());
     let context = Context { cache: &mut cache, now_ms: 0 };
     let mut steps = Vec::new();
@@ -125,16 +148,19 @@ pub fn judge(check: &CheckRequest, browser: Browser, exchanges: &[Exchange], tra
     Judgement { decision, steps, need: server.need.into_inner(), unreadable }
 }
 
-/// The answers received so far; a question without one is noted as the
-/// next request to send (and answered with a placeholder: the decision is
-/// then not used).
-struct Recorded {
-    preflight: Option<ServerResponse>,
-    response: Option<ServerResponse>,
+/// The answers received so far, by question and URL; a question without one
+/// is noted as the next request to send (and answered with a placeholder:
+/// the decision is then not used).
+struct Recorded<'a> {
+    answers: Vec<(WireKind, &'a str, ServerResponse)>,
     need: RefCell<Option<Need>>,
 }
 
-impl Recorded {
+impl Recorded<'_> {
+    fn answer(&self, kind: WireKind, url: &str) -> Option<&ServerResponse> {
+        self.answers.iter().find(|(k, u, _)| *k == kind && *u == url).map(|(_, _, r)| r)
+    }
+
     fn missing(&self, need: Need) -> Cow<'_, ServerResponse> {
         let mut slot = self.need.borrow_mut();
         if slot.is_none() {
@@ -144,16 +170,16 @@ impl Recorded {
     }
 }
 
-impl Server for Recorded {
+impl Server for Recorded<'_> {
     fn preflight(&self, preflight: &PreflightRequest) -> Cow<'_, ServerResponse> {
-        match &self.preflight {
+        match self.answer(WireKind::Preflight, &preflight.url) {
             Some(answer) => Cow::Borrowed(answer),
             None => self.missing(Need::Preflight(preflight.clone())),
         }
     }
 
     fn respond(&self, request: &FetchRequest) -> Cow<'_, ServerResponse> {
-        match &self.response {
+        match self.answer(WireKind::Request, request.url_str()) {
             Some(answer) => Cow::Borrowed(answer),
             None => self.missing(Need::Request(Box::new(request.clone()))),
         }
@@ -190,7 +216,8 @@ impl BrowserCheck {
         let fix = if passed { Fix::default() } else { fix_for(decision, &exchanges) };
         BrowserCheck {
             exchanges,
-            expect: prediction.expect,
+            // cors-check/1 keeps the v1 fields; each hop is in `exchanges`.
+            expect: prediction.expect.without_v2(),
             reason: prediction.reason,
             passed,
             fix,
@@ -204,7 +231,7 @@ pub fn passes(outcome: Outcome, mode: RequestMode) -> bool {
     match outcome {
         Outcome::Ok => true,
         Outcome::Opaque => mode == RequestMode::NoCors,
-        Outcome::CorsError | Outcome::TypeError | Outcome::Unknown => false,
+        Outcome::CorsError | Outcome::NetworkError | Outcome::TypeError | Outcome::Pending | Outcome::Unknown => false,
     }
 }
 
@@ -222,10 +249,36 @@ pub fn fix_for(decision: &Decision, exchanges: &[Exchange]) -> Fix {
     if decision.outcome == Outcome::Unknown {
         return Fix::default();
     }
-    let Some(request) = &decision.request else { return Fix::default() };
+    match &decision.failure {
+        Some(Failure::LocalNetworkDenied { space } | Failure::LocalNetworkInsecure { space } | Failure::LocalNetworkPromptTimeout { space }) => {
+            return Fix::not_on_the_server(format!(
+                "the browser refuses a public page's requests into the {space} address space until the user grants the permission (Local Network Access); the page must ask for it, from a secure context"
+            ));
+        }
+        Some(Failure::RedirectModeError { .. } | Failure::NoCorsRedirectMode { .. }) => {
+            return Fix::not_on_the_server(
+                "the page's redirect option refuses the redirect: let fetch() follow it (redirect: \"follow\", the default), or have the server answer without redirecting",
+            );
+        }
+        // The server's redirect itself is the problem; no header fixes it.
+        Some(failure) if failure.is_refused_redirect() || matches!(failure, Failure::RedirectCredentials { .. }) => {
+            return Fix::default();
+        }
+        _ => {}
+    }
+    if decision.outcome == Outcome::Pending {
+        return Fix::not_on_the_server(
+            "the browser is waiting for the user to allow local network access (Local Network Access): nothing the server sends changes that",
+        );
+    }
+    // What failed is the last URL's request and its answers.
+    let Some(request) = decision.redirected_request.as_ref().or(decision.request.as_ref()) else { return Fix::default() };
     let Some(needs) = Needs::of(request, decision.browser.profile()) else { return Fix::default() };
     let answer = |kind: WireKind| {
-        exchanges.iter().find(|e| e.request.kind == kind).map(|e| e.response.to_server_response().0)
+        exchanges
+            .iter()
+            .find(|e| e.request.kind == kind && e.request.url == request.url_str())
+            .map(|e| e.response.to_server_response().0)
     };
     let preflight = answer(WireKind::Preflight);
     let response = answer(WireKind::Request);

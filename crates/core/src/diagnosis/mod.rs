@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod console;
 
 pub use audit::{Finding, Probe, ProbeKind, Severity};
 pub use check::{BrowserCheck, CheckRequest, Exchange, Judgement, Need, judge};

@@ -1,14 +1,21 @@
-//! Local Network Access: the IP address space a request's target is in.
-//! Since Chromium 142 and Firefox 153 a page in a less private space (a
-//! public website) needs the user's permission to reach a more private one
-//! (the user's LAN, or the machine itself).
+//! Local Network Access: the IP address space a request's target is in,
+//! and the gate on a step into a more private one. Since Chromium 142 and
+//! Firefox 153 a page in a less private space (a public website) needs the
+//! user's permission to reach a more private one (the user's LAN, or the
+//! machine itself); WebKit has no such gate.
 //!
 //! <https://wicg.github.io/local-network-access/#ip-address-space>
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::browsers::profile::{Browser, LocalNetworkGate, Profile};
+use crate::fetch::client::Client;
+use crate::origin::Origin;
 
 /// An [IP address space](https://wicg.github.io/local-network-access/#ip-address-space),
 /// from the least private to the most.
@@ -17,7 +24,9 @@ use serde::{Deserialize, Serialize};
 pub enum AddressSpace {
     /// Anywhere on the Internet.
     Public,
-    /// The user's local network (RFC 1918, link-local, CGNAT, unique-local).
+    /// The user's local network (RFC 1918, link-local, CGNAT, unique-local);
+    /// `private` (its former name, and Firefox's) reads as this.
+    #[serde(alias = "private")]
     Local,
     /// The user's own machine.
     Loopback,
@@ -69,6 +78,224 @@ impl AddressSpace {
 impl fmt::Display for AddressSpace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// How long the recordings watch a fetch: one that has neither resolved nor
+/// rejected by then is `pending` (`../shared/scenarios/README.md`).
+pub const PENDING_AFTER_MS: u64 = 8_000;
+
+/// Firefox's `network.lna.prompt.timeout` default, in milliseconds: how long
+/// its unanswered permission prompt keeps a fetch waiting.
+pub const FIREFOX_PROMPT_TIMEOUT_MS: u64 = 300_000;
+
+/// The network a fetch runs in, as a scenario's `environment` states it:
+/// the address space of some origins, the permissions granted to the page,
+/// and what the browsers were started with. The default (nothing stated)
+/// gates nothing an origin's host does not tell.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkEnvironment {
+    /// The address space of an origin (serialized), overriding the one its
+    /// host is in.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub address_space: BTreeMap<String, AddressSpace>,
+    /// Permissions granted to the top-level page's origin before the fetch,
+    /// by CDP `PermissionType` name (`loopbackNetwork`, `localNetwork`,
+    /// `localNetworkAccess`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grant: Vec<String>,
+    /// Prefs written to Firefox's profile (`network.lna.blocking`,
+    /// `network.lna.prompt.timeout`, `network.lna.enabled` are read).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub firefox_prefs: BTreeMap<String, serde_json::Value>,
+    /// Chromium's extra command-line switches
+    /// (`--disable-features=LocalNetworkAccessChecks` is read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chromium_switches: Vec<String>,
+}
+
+impl NetworkEnvironment {
+    /// Whether nothing is stated.
+    pub fn is_empty(&self) -> bool {
+        self == &NetworkEnvironment::default()
+    }
+
+    /// The address space `origin` is in: the stated one, else the one of the
+    /// address its host names (an IP literal, or `localhost`); `None` when
+    /// neither tells (a name only DNS would resolve).
+    pub fn space_of(&self, origin: &Origin) -> Option<AddressSpace> {
+        if let Some(space) = self.address_space.get(&origin.to_string()) {
+            return Some(*space);
+        }
+        address_of(origin).map(AddressSpace::of)
+    }
+
+    fn firefox_pref(&self, name: &str) -> Option<&serde_json::Value> {
+        self.firefox_prefs.get(name)
+    }
+
+    fn chromium_disables(&self, feature: &str) -> bool {
+        self.chromium_switches.iter().any(|switch| {
+            switch
+                .strip_prefix("--disable-features=")
+                .is_some_and(|list| list.split(',').any(|f| f.trim() == feature))
+        })
+    }
+
+    fn granted(&self, name: &str) -> bool {
+        self.grant.iter().any(|g| g == name)
+    }
+}
+
+/// The IP address the host of `origin` names without DNS: an IP literal,
+/// or `localhost` (and its subdomains), which browsers keep on the loopback
+/// address.
+pub fn address_of(origin: &Origin) -> Option<IpAddr> {
+    let host = origin.tuple()?.host();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    let host = host.strip_suffix('.').unwrap_or(host);
+    (host == "localhost" || host.ends_with(".localhost")).then_some(IpAddr::V4(Ipv4Addr::LOCALHOST))
+}
+
+/// What a browser does about one request's step between address spaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum LocalNetworkVerdict {
+    /// No step into a more private space (or one the browser does not gate,
+    /// or spaces nobody knows).
+    NotLocal,
+    /// A local network request let through: granted, or not blocked.
+    Allowed {
+        /// Firefox's `prompt action` (`auto_allow` when granted, `None`
+        /// when blocking is off).
+        prompt_action: Option<&'static str>,
+    },
+    /// Refused at once: no permission, and no prompt (Chromium headless).
+    Denied,
+    /// Refused: the page is not a secure context (Chromium).
+    InsecureContext,
+    /// Waiting on a permission prompt nobody answers (Firefox headless).
+    Pending,
+    /// The unanswered prompt gave up (Firefox's `network.lna.prompt.timeout`).
+    PromptTimedOut,
+}
+
+/// One Local Network Access check: the spaces, the permission the step
+/// needs, and the verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LocalNetworkCheck {
+    /// The page's address space (the top-level document's).
+    pub initiator: Option<AddressSpace>,
+    /// The target's.
+    pub target: Option<AddressSpace>,
+    /// The address connected to, `ip:port` (the host and port when the
+    /// address is not known).
+    pub address: String,
+    /// The permission the step needs, in this browser's names.
+    pub permission: Option<&'static str>,
+    /// Whether the page is a secure context.
+    pub secure_context: bool,
+    /// What happens.
+    pub verdict: LocalNetworkVerdict,
+}
+
+/// Checks a request from `client` to `url` under `profile` in `env`.
+///
+/// <https://wicg.github.io/local-network-access/#integration-fetch>
+pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: &Url) -> LocalNetworkCheck {
+    let target_origin = Origin::from_url(url);
+    let initiator = env.space_of(&client.top_origin);
+    let target = env.space_of(&target_origin);
+    let port = url.port_or_known_default().unwrap_or_default();
+    let address = match address_of(&target_origin) {
+        Some(IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
+        Some(ip) => format!("{ip}:{port}"),
+        None => format!("{}:{port}", url.host_str().unwrap_or_default()),
+    };
+    let secure_context = client.is_secure_context();
+    let step = match (initiator, target) {
+        (Some(from), Some(to)) if to > from => {
+            !(from == AddressSpace::Local && to == AddressSpace::Loopback && !profile.local_to_loopback_gated)
+        }
+        _ => false,
+    };
+    let permission = target.filter(|_| step).and_then(|to| permission_name(profile.browser, to));
+    let mut result = LocalNetworkCheck {
+        initiator,
+        target,
+        address,
+        permission,
+        secure_context,
+        verdict: LocalNetworkVerdict::NotLocal,
+    };
+    let Some(to) = target.filter(|_| step) else { return result };
+    result.verdict = match profile.local_network {
+        LocalNetworkGate::None => LocalNetworkVerdict::NotLocal,
+        LocalNetworkGate::Deny => {
+            if profile.browser == Browser::Chrome && env.chromium_disables("LocalNetworkAccessChecks") {
+                LocalNetworkVerdict::NotLocal
+            } else if !secure_context {
+                LocalNetworkVerdict::InsecureContext
+            } else if chromium_grants(env, to) {
+                LocalNetworkVerdict::Allowed { prompt_action: None }
+            } else {
+                LocalNetworkVerdict::Denied
+            }
+        }
+        LocalNetworkGate::Prompt => {
+            let enabled = env.firefox_pref("network.lna.enabled").and_then(serde_json::Value::as_bool);
+            let blocking = env.firefox_pref("network.lna.blocking").and_then(serde_json::Value::as_bool);
+            let timeout = env
+                .firefox_pref("network.lna.prompt.timeout")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(FIREFOX_PROMPT_TIMEOUT_MS);
+            if enabled == Some(false) {
+                LocalNetworkVerdict::NotLocal
+            } else if blocking == Some(false) {
+                LocalNetworkVerdict::Allowed { prompt_action: None }
+            } else if firefox_grants(env, to) {
+                LocalNetworkVerdict::Allowed { prompt_action: Some("auto_allow") }
+            } else if timeout < PENDING_AFTER_MS {
+                LocalNetworkVerdict::PromptTimedOut
+            } else {
+                LocalNetworkVerdict::Pending
+            }
+        }
+    };
+    result
+}
+
+/// The permission a step into `space` needs, in `browser`'s names.
+fn permission_name(browser: Browser, space: AddressSpace) -> Option<&'static str> {
+    match (browser, space) {
+        (_, AddressSpace::Public) | (Browser::Webkit, _) => None,
+        (Browser::Firefox, AddressSpace::Local) => Some("local-network"),
+        (Browser::Firefox, AddressSpace::Loopback) => Some("loopback-network"),
+        (Browser::Chrome | Browser::Spec, space) => space.permission(),
+    }
+}
+
+/// Chromium 156: `loopbackNetwork` covers loopback; `localNetwork` (and the
+/// older `localNetworkAccess`, assumed its alias) covers the local space
+/// only (`lna-granted-localNetwork-get`, `lna-granted-localNetworkAccess-get`).
+fn chromium_grants(env: &NetworkEnvironment, space: AddressSpace) -> bool {
+    match space {
+        AddressSpace::Loopback => env.granted("loopbackNetwork"),
+        AddressSpace::Local => env.granted("localNetwork") || env.granted("localNetworkAccess"),
+        AddressSpace::Public => true,
+    }
+}
+
+/// Firefox: `loopbackNetwork` is its `loopback-network` permission,
+/// `localNetwork` its `local-network`; other names grant nothing.
+fn firefox_grants(env: &NetworkEnvironment, space: AddressSpace) -> bool {
+    match space {
+        AddressSpace::Loopback => env.granted("loopbackNetwork"),
+        AddressSpace::Local => env.granted("localNetwork"),
+        AddressSpace::Public => true,
     }
 }
 

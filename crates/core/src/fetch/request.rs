@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::fetch::forbidden::{ForbiddenRequestHeader, forbidden_request_header};
+use crate::fetch::redirect::RedirectMode;
+use crate::fetch::response::Tainting;
 use crate::http::header::{HeaderList, HeaderName, parse_header_value};
 use crate::http::method::{InvalidMethod, Method};
 use crate::origin::Origin;
@@ -91,6 +93,11 @@ pub enum FetchTypeError {
         /// The URL.
         url: String,
     },
+    /// The URL has a username or a password.
+    UrlWithCredentials {
+        /// The URL.
+        url: String,
+    },
     /// The method is not a token.
     InvalidMethod {
         /// The method.
@@ -126,6 +133,9 @@ impl fmt::Display for FetchTypeError {
         f.write_str("Failed to execute 'fetch' on 'Window': ")?;
         match self {
             FetchTypeError::InvalidUrl { url } => write!(f, "Failed to parse URL from {url}"),
+            FetchTypeError::UrlWithCredentials { url } => {
+                write!(f, "Request cannot be constructed from a URL that includes credentials: {url}")
+            }
             FetchTypeError::InvalidMethod { method } => write!(f, "'{method}' is not a valid HTTP method."),
             FetchTypeError::ForbiddenMethod { method } => write!(f, "'{method}' HTTP method is unsupported."),
             FetchTypeError::NoCorsMethod { method } => write!(f, "'{method}' is unsupported in no-cors mode."),
@@ -184,6 +194,15 @@ pub struct FetchRequest {
     /// The kept headers' names as the page spelled them (WebKit's messages
     /// name a header that way; everything else reads the normalised names).
     pub written_names: Vec<(HeaderName, String)>,
+    /// The redirect mode (`fetch()`'s `redirect`).
+    pub redirect: RedirectMode,
+    /// The URLs redirects led from, first to last ([`url`](Self::url) is
+    /// the current one): the request's URL list but its last.
+    pub redirected_from: Vec<Url>,
+    /// The [response tainting](https://fetch.spec.whatwg.org/#concept-request-response-tainting)
+    /// once the engine settled it for this URL (`None` before: a request
+    /// as `fetch()` built it).
+    pub tainting: Option<Tainting>,
 }
 
 impl FetchRequest {
@@ -200,6 +219,16 @@ impl FetchRequest {
         trace: &mut impl Tracer,
     ) -> Result<FetchRequest, FetchTypeError> {
         let url = Url::parse(&call.url).map_err(|_| FetchTypeError::InvalidUrl { url: call.url.clone() })?;
+        // A URL with credentials is refused (the page may not put them there;
+        // only a redirect's `Location` can).
+        if crate::fetch::redirect::includes_credentials(&url) {
+            trace.record(|| {
+                Step::new("request.url", "The URL has no username or password", Verdict::Fail, spec::REQUEST_CONSTRUCTOR)
+                    .compare("URL", url.as_str())
+                    .detail("fetch() throws a TypeError: a request URL may not include credentials")
+            });
+            return Err(FetchTypeError::UrlWithCredentials { url: call.url.clone() });
+        }
 
         // The method: a token, not forbidden, then normalized.
         let method = match Method::parse(&call.method) {
@@ -350,6 +379,9 @@ impl FetchRequest {
             body: call.body.clone(),
             dropped,
             written_names,
+            redirect: RedirectMode::Follow,
+            redirected_from: Vec::new(),
+            tainting: None,
         })
     }
 
@@ -367,5 +399,15 @@ impl FetchRequest {
     /// Whether credentials mode is `include`.
     pub fn includes_credentials(&self) -> bool {
         self.credentials == CredentialsMode::Include
+    }
+
+    /// The request's first URL (its own before any redirect).
+    pub fn first_url(&self) -> &Url {
+        self.redirected_from.first().unwrap_or(&self.url)
+    }
+
+    /// How many redirects led here.
+    pub fn redirect_count(&self) -> usize {
+        self.redirected_from.len()
     }
 }

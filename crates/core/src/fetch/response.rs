@@ -68,3 +68,41 @@ impl Tainting {
         }
     }
 }
+
+/// A response's [type](https://fetch.spec.whatwg.org/#concept-response-type),
+/// as `response.type` reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResponseType {
+    /// A basic filtered response.
+    Basic,
+    /// A CORS filtered response.
+    Cors,
+    /// An opaque filtered response.
+    Opaque,
+    /// An [opaque-redirect filtered response](https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect):
+    /// a redirect under `redirect: "manual"`.
+    OpaqueRedirect,
+}
+
+impl ResponseType {
+    /// `basic`, `cors`, `opaque` or `opaqueredirect`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseType::Basic => "basic",
+            ResponseType::Cors => "cors",
+            ResponseType::Opaque => "opaque",
+            ResponseType::OpaqueRedirect => "opaqueredirect",
+        }
+    }
+}
+
+impl From<Tainting> for ResponseType {
+    fn from(tainting: Tainting) -> ResponseType {
+        match tainting {
+            Tainting::Basic => ResponseType::Basic,
+            Tainting::Cors => ResponseType::Cors,
+            Tainting::Opaque => ResponseType::Opaque,
+        }
+    }
+}

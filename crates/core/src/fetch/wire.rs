@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::browsers::profile::{HeaderOrder, Profile};
 use crate::fetch::preflight::PreflightRequest;
 use crate::fetch::request::{CredentialsMode, FetchRequest, RequestMode};
-use crate::fetch::response::ServerResponse;
+use crate::fetch::response::{ServerResponse, Tainting};
 use crate::http::header::{HeaderList, HeaderName, parse_header_value};
 use crate::fetch::site::{FetchSite, fetch_site, is_potentially_trustworthy};
 use crate::origin::Origin;
@@ -57,8 +57,23 @@ impl WireRequest {
     /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>
     pub fn preflight(preflight: &PreflightRequest, page: &Origin, page_url: Option<&str>, profile: &Profile) -> WireRequest {
         let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
+        WireRequest::preflight_in(preflight, page, page_url, profile, Some(fetch_site(page, &target)))
+    }
+
+    /// [`preflight`](Self::preflight) with `Sec-Fetch-Site` given: `None`
+    /// leaves its value empty. The engine records which headers a server
+    /// received with `None`: it needs the names only, and so never links the
+    /// Public Suffix List into the page's wasm.
+    pub(crate) fn preflight_in(
+        preflight: &PreflightRequest,
+        page: &Origin,
+        page_url: Option<&str>,
+        profile: &Profile,
+        site: Option<FetchSite>,
+    ) -> WireRequest {
+        let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
         let id = &profile.wire;
-        let site = fetch_site(page, &target).as_str();
+        let site = site.map_or("", FetchSite::as_str);
         let referer = referrer(page, page_url, &target);
         let mut h = Headers::default();
         h.push("Host", &host(&preflight.url));
@@ -108,13 +123,27 @@ impl WireRequest {
     /// (when known), as `profile`'s browser sends it, with `cookies` (the
     /// `Cookie` header's value) when its credentials mode sends them.
     pub fn request(request: &FetchRequest, page_url: Option<&str>, cookies: Option<&str>, profile: &Profile) -> WireRequest {
+        let site = fetch_site(&request.origin, &Origin::from_url(&request.url));
+        WireRequest::request_in(request, page_url, cookies, profile, Some(site))
+    }
+
+    /// [`request`](Self::request) with `Sec-Fetch-Site` given: `None` leaves
+    /// its value empty (see [`preflight_in`](Self::preflight_in)).
+    pub(crate) fn request_in(
+        request: &FetchRequest,
+        page_url: Option<&str>,
+        cookies: Option<&str>,
+        profile: &Profile,
+        site: Option<FetchSite>,
+    ) -> WireRequest {
         let page = &request.origin;
         let target = Origin::from_url(&request.url);
-        let site = fetch_site(page, &target);
+        let same_origin = page.is_same_origin(&target);
         let id = &profile.wire;
         let referer = referrer(page, page_url, &target);
-        let origin = sends_origin(request, site).then_some(request.origin_serialized.as_str());
-        let cookies = cookies.filter(|_| sends_credentials(request.credentials, site)).filter(|c| !c.is_empty());
+        let origin = sends_origin(request, same_origin).then_some(request.origin_serialized.as_str());
+        let cookies = cookies.filter(|_| sends_credentials(request.credentials, same_origin)).filter(|c| !c.is_empty());
+        let site = site.map_or("", FetchSite::as_str);
         let length = request.body.as_ref().map(|b| b.len().to_string());
         let page_set = |name: &str| request.headers.contains(name);
         let hints: &[(&str, &str)] = if is_potentially_trustworthy(&target) { id.client_hints } else { &[] };
@@ -136,7 +165,7 @@ impl WireRequest {
                 h.push_opt("User-Agent", agent);
                 h.push_opt("Accept", accept);
                 h.push_opt("Origin", origin);
-                h.push("Sec-Fetch-Site", site.as_str());
+                h.push("Sec-Fetch-Site", site);
                 h.push("Sec-Fetch-Mode", mode);
                 h.push("Sec-Fetch-Dest", "empty");
                 h.push_opt("Referer", referer.as_deref());
@@ -157,7 +186,7 @@ impl WireRequest {
                 h.push_opt("Cookie", cookies);
                 h.push("Sec-Fetch-Dest", "empty");
                 h.push("Sec-Fetch-Mode", mode);
-                h.push("Sec-Fetch-Site", site.as_str());
+                h.push("Sec-Fetch-Site", site);
                 h.push_opt("Priority", id.priority);
             }
         }
@@ -269,21 +298,25 @@ fn host(url: &str) -> String {
 }
 
 /// Whether the browser [appends an `Origin` header](https://fetch.spec.whatwg.org/#append-a-request-origin-header):
-/// always for a CORS request to another origin, otherwise only for methods
+/// always for a CORS request (response tainting `cors`: to another origin,
+/// or to any URL once a redirect made it one), otherwise only for methods
 /// other than GET and HEAD.
-fn sends_origin(request: &FetchRequest, site: FetchSite) -> bool {
-    let cross_origin_cors = site != FetchSite::SameOrigin && request.mode == RequestMode::Cors;
-    cross_origin_cors || !matches!(request.method.as_str(), "GET" | "HEAD")
+fn sends_origin(request: &FetchRequest, same_origin: bool) -> bool {
+    let cors = match request.tainting {
+        Some(tainting) => tainting == Tainting::Cors,
+        None => !same_origin && request.mode == RequestMode::Cors,
+    };
+    cors || !matches!(request.method.as_str(), "GET" | "HEAD")
 }
 
 /// Whether cookies go with the request: `include` always, `same-origin`
 /// only to the page's own origin.
 ///
 /// <https://fetch.spec.whatwg.org/#concept-request-credentials-mode>
-fn sends_credentials(mode: CredentialsMode, site: FetchSite) -> bool {
+fn sends_credentials(mode: CredentialsMode, same_origin: bool) -> bool {
     match mode {
         CredentialsMode::Include => true,
-        CredentialsMode::SameOrigin => site == FetchSite::SameOrigin,
+        CredentialsMode::SameOrigin => same_origin,
         CredentialsMode::Omit => false,
     }
 }

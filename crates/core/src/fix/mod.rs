@@ -7,6 +7,7 @@
 
 pub mod change;
 pub mod needs;
+pub mod stacks;
 
 pub use change::{Fix, ServerChange};
 pub use needs::{Needs, PreflightNeeds};

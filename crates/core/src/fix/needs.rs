@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::browsers::profile::Profile;
 use crate::fetch::classify::classify;
+use crate::fetch::response::Tainting;
 use crate::fetch::request::{FetchRequest, RequestMode};
 use crate::origin::Origin;
 use crate::policy::PolicyConfig;
@@ -37,10 +38,17 @@ pub struct PreflightNeeds {
 impl Needs {
     /// What `request` needs from the server under `profile`'s preflight
     /// rules; `None` when CORS does not apply (same origin, or not `cors`
-    /// mode: the server cannot change what the page gets then).
+    /// mode: the server cannot change what the page gets then). After a
+    /// redirect, CORS applies wherever the engine said it did (back on the
+    /// page's own origin too), and the origin to allow is the request's
+    /// serialized one (`null` once tainted).
     pub fn of(request: &FetchRequest, profile: &Profile) -> Option<Needs> {
         let target = Origin::from_url(&request.url);
-        if request.mode != RequestMode::Cors || request.origin.is_same_origin(&target) {
+        let cors = match request.tainting {
+            Some(tainting) => tainting == Tainting::Cors,
+            None => request.mode == RequestMode::Cors && !request.origin.is_same_origin(&target),
+        };
+        if !cors {
             return None;
         }
         let classification = classify(request, profile, &mut NoTrace);

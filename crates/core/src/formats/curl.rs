@@ -102,7 +102,61 @@ use options::{CurlArgs, HeaderLine};
 /// body fits; anything longer is refused with [`CurlErrorKind::TooLong`].
 pub const MAX_INPUT_LEN: usize = 1 << 20;
 
-/// The request a "Copy as cURL" command describes, as the page's `fetch()`
+/// What a copy said, in its format's terms, before its headers are sorted:
+/// what the cURL and fetch readers hand to [`CopiedRequest::assemble`].
+#[derive(Clone, Debug)]
+pub(crate) struct CopyParts {
+    /// The absolute URL, as written.
+    pub(crate) url: String,
+    /// It, parsed (an `http:` or `https:` URL).
+    pub(crate) parsed_url: Url,
+    /// The method.
+    pub(crate) method: String,
+    /// Every copied header line, in order, names as written.
+    pub(crate) headers: Vec<(String, String)>,
+    /// The body.
+    pub(crate) body: Option<String>,
+    /// curl's `-b` values.
+    pub(crate) cookie_option: Vec<String>,
+    /// curl's `-u`.
+    pub(crate) user: Option<String>,
+    /// Flags or options that change nothing the engine decides.
+    pub(crate) ignored: Vec<String>,
+    /// What the reader found to say.
+    pub(crate) warnings: Vec<CopyWarning>,
+    /// The browser the copy's shape tells (when its headers do not).
+    pub(crate) browser: Option<Browser>,
+    /// A fetch copy's `mode`.
+    pub(crate) mode: Option<RequestMode>,
+    /// A fetch copy's `credentials`.
+    pub(crate) credentials: Option<CredentialsMode>,
+    /// A fetch copy's `referrer`.
+    pub(crate) page_url: Option<String>,
+}
+
+impl CopyParts {
+    /// A request to `url` with `method`, nothing else said yet.
+    pub(crate) fn new(url: String, parsed_url: Url, method: String) -> CopyParts {
+        CopyParts {
+            url,
+            parsed_url,
+            method,
+            headers: Vec::new(),
+            body: None,
+            cookie_option: Vec::new(),
+            user: None,
+            ignored: Vec::new(),
+            warnings: Vec::new(),
+            browser: None,
+            mode: None,
+            credentials: None,
+            page_url: None,
+        }
+    }
+}
+
+/// The request a "Copy as cURL" command (or a "Copy as fetch" call, read
+/// by [`fetch_copy`](super::fetch_copy)) describes, as the page's `fetch()`
 /// call made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CopiedRequest {
@@ -117,19 +171,27 @@ pub struct CopiedRequest {
     pub headers: Vec<(String, String)>,
     /// The body: every data flag's value, joined as curl joins them.
     pub body: Option<String>,
-    /// The `Origin` header's value, if the copy had one: the page's origin.
+    /// The page's origin: the `Origin` header's value, else the origin of
+    /// the page's URL ([`page_url`](Self::page_url)), if the copy has either.
     pub origin: Option<String>,
+    /// The page's URL, as far as the copy says: a fetch copy's `referrer`,
+    /// else the `Referer` header (often only the page's origin and `/`, as
+    /// the referrer policy cuts it cross-origin).
+    pub page_url: Option<String>,
     /// The cookies sent: the `Cookie` headers' values joined by `; `, or
     /// else the `-b` values joined by `;` (curl sends only the header when
     /// both are given).
     pub cookies: Option<String>,
-    /// The credentials mode that sends these cookies: `same-origin` (the
-    /// default) when the request was same-origin (`Sec-Fetch-Site:
-    /// same-origin`, or an `Origin` equal to the URL's), else `include`.
-    /// `None` when no cookie was sent.
+    /// The credentials mode: a fetch copy's own `credentials` (which
+    /// DevTools writes `include` when the request carried cookies or an
+    /// `Authorization` header, else `omit`); else, for the cookies sent,
+    /// `same-origin` (the default) when the request was same-origin
+    /// (`Sec-Fetch-Site: same-origin`, or an origin equal to the URL's),
+    /// else `include`. `None` when neither says.
     pub credentials_hint: Option<CredentialsMode>,
-    /// The mode, from the `Sec-Fetch-Mode` header, when it names one a
-    /// `fetch()` call has.
+    /// The mode, from the `Sec-Fetch-Mode` header when it names one a
+    /// `fetch()` call has, else a fetch copy's own `mode` (which DevTools
+    /// always writes `cors`).
     pub mode_hint: Option<RequestMode>,
     /// The browser that made the copy, from its `User-Agent` or client
     /// hints; its profile decides which headers were forbidden (the
@@ -141,7 +203,8 @@ pub struct CopiedRequest {
     pub dropped: Vec<DroppedCopyHeader>,
     /// The flags that do not change the request `fetch()` makes
     /// (`--compressed`, `-s`, `-L`, `--insecure`, `--http2` …), as written;
-    /// combined short flags one by one.
+    /// combined short flags one by one. For a fetch copy, the options the
+    /// engine does not model (`referrerPolicy`, `cache`, `keepalive` …).
     pub ignored_flags: Vec<String>,
     /// What the command says that `fetch()` could not have done, or that
     /// this reading had to decide.
@@ -183,6 +246,10 @@ pub enum CopyWarning {
     },
     /// `-b` together with a `Cookie` header: curl sends only the header.
     CookieOptionIgnored,
+    /// A fetch copy's `credentials: "include"` with an `Authorization`
+    /// header and no cookie: DevTools writes `include` for either, so the
+    /// page may well have used the default (`same-origin`).
+    CredentialsFromDevtools,
 }
 
 impl std::fmt::Display for CopyWarning {
@@ -194,6 +261,7 @@ impl std::fmt::Display for CopyWarning {
             CopyWarning::PreflightCopy => f.write_str("this is a copy of a preflight, which the browser sends on its own: copy the request that followed it"),
             CopyWarning::EmptyValueAfterColon { name } => write!(f, "-H '{name}:' is read as an empty value (as Firefox copies it)"),
             CopyWarning::CookieOptionIgnored => f.write_str("-b and a Cookie header: curl sends only the header, and so does this"),
+            CopyWarning::CredentialsFromDevtools => f.write_str("credentials: \"include\" is DevTools' guess from the Authorization header; if the page's fetch() did not ask for it, use --credentials same-origin"),
         }
     }
 }
@@ -254,10 +322,6 @@ impl CopiedRequest {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| CurlParseError::new(CurlErrorKind::InvalidUrl, &url, url_offset))?;
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            warnings.push(CopyWarning::UrlCredentials);
-        }
-
         // The method and the body, by curl's rules.
         if args.head && args.data.is_some() && !args.get {
             return Err(CurlParseError::new(CurlErrorKind::ConflictingMethods, "-I", args.data_offset));
@@ -300,58 +364,104 @@ impl CopiedRequest {
             }
         }
         lines.extend(extra);
-
-        // Sort them into the page's and the browser's.
-        let browser = headers::detect_browser(&lines);
-        let sorted = headers::sort(lines, &method, browser);
-
-        let cookies = if !sorted.cookies.is_empty() {
-            if !args.cookies.is_empty() {
-                warnings.push(CopyWarning::CookieOptionIgnored);
-            }
-            Some(sorted.cookies.join("; "))
-        } else if !args.cookies.is_empty() {
-            Some(args.cookies.join(";"))
-        } else {
-            None
-        };
-        let same_origin = sorted.sec_fetch_site.as_deref() == Some("same-origin")
-            || sorted
-                .origin
-                .as_deref()
-                .and_then(|o| Origin::parse(o).ok())
-                .is_some_and(|o| o.is_same_origin(&Origin::from_url(&parsed)));
-        let credentials_hint =
-            cookies.as_ref().map(|_| if same_origin { CredentialsMode::SameOrigin } else { CredentialsMode::Include });
-
-        let mode_hint = sorted.sec_fetch_mode.as_deref().and_then(headers::mode_from_sec_fetch_mode);
-        if let Some(mode) = &sorted.sec_fetch_mode
-            && mode_hint.is_none()
-        {
-            warnings.push(CopyWarning::NotAFetch { sec_fetch_mode: mode.clone() });
-        }
-        if method.eq_ignore_ascii_case("OPTIONS") && sorted.has_acrm {
-            warnings.push(CopyWarning::PreflightCopy);
-        }
         if args.user.is_some() {
             warnings.push(CopyWarning::UserOption);
         }
 
-        Ok(CopiedRequest {
+        Ok(CopiedRequest::assemble(CopyParts {
+            headers: lines.into_iter().map(|l| (l.name, l.value)).collect(),
+            body,
+            cookie_option: args.cookies,
+            user: args.user,
+            ignored: args.ignored,
+            warnings,
+            ..CopyParts::new(url, parsed, method)
+        }))
+    }
+
+    /// The request a copy describes, from what its format said: the one
+    /// place where copied headers are sorted into the page's and the
+    /// browser's, for cURL and fetch copies alike.
+    pub(crate) fn assemble(parts: CopyParts) -> CopiedRequest {
+        let CopyParts {
+            url,
+            parsed_url,
+            method,
+            headers,
+            body,
+            cookie_option,
+            user,
+            ignored,
+            mut warnings,
+            browser: shape_browser,
+            mode,
+            credentials,
+            page_url,
+        } = parts;
+        if !parsed_url.username().is_empty() || parsed_url.password().is_some() {
+            warnings.insert(0, CopyWarning::UrlCredentials);
+        }
+
+        // Sort them into the page's and the browser's.
+        let browser = headers::detect_browser(&headers).or(shape_browser);
+        let sorted = headers::sort(headers, &method, browser);
+
+        let cookies = if !sorted.cookies.is_empty() {
+            if !cookie_option.is_empty() {
+                warnings.push(CopyWarning::CookieOptionIgnored);
+            }
+            Some(sorted.cookies.join("; "))
+        } else if !cookie_option.is_empty() {
+            Some(cookie_option.join(";"))
+        } else {
+            None
+        };
+        let page_url = page_url.or(sorted.referer).filter(|p| !p.is_empty());
+        let origin = sorted.origin.or_else(|| {
+            let page = Url::parse(page_url.as_deref()?).ok()?;
+            Some(Origin::from_url(&page).to_string()).filter(|o| o != "null")
+        });
+        let same_origin = sorted.sec_fetch_site.as_deref() == Some("same-origin")
+            || origin
+                .as_deref()
+                .and_then(|o| Origin::parse(o).ok())
+                .is_some_and(|o| o.is_same_origin(&Origin::from_url(&parsed_url)));
+        let credentials_hint = credentials.or_else(|| {
+            cookies.as_ref().map(|_| if same_origin { CredentialsMode::SameOrigin } else { CredentialsMode::Include })
+        });
+
+        let mode_hint = sorted.sec_fetch_mode.as_deref().and_then(headers::mode_from_sec_fetch_mode).or(mode);
+        if let Some(fetch_mode) = &sorted.sec_fetch_mode
+            && headers::mode_from_sec_fetch_mode(fetch_mode).is_none()
+        {
+            warnings.push(CopyWarning::NotAFetch { sec_fetch_mode: fetch_mode.clone() });
+        }
+        if method.eq_ignore_ascii_case("OPTIONS") && sorted.has_acrm {
+            warnings.push(CopyWarning::PreflightCopy);
+        }
+        // Keep the order the warnings had before they were shared: the
+        // user option last.
+        if let Some(i) = warnings.iter().position(|w| *w == CopyWarning::UserOption) {
+            let user_warning = warnings.remove(i);
+            warnings.push(user_warning);
+        }
+
+        CopiedRequest {
             url,
             method,
             headers: sorted.kept,
             body,
-            origin: sorted.origin,
+            origin,
+            page_url,
             cookies,
             credentials_hint,
             mode_hint,
             browser,
-            user: args.user,
+            user,
             dropped: sorted.dropped,
-            ignored_flags: args.ignored,
+            ignored_flags: ignored,
             warnings,
-        })
+        }
     }
 
     /// The `fetch()` call with the given mode and credentials mode.

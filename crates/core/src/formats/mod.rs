@@ -6,5 +6,7 @@
 
 pub mod check;
 pub mod curl;
+pub mod fetch_copy;
+pub mod har;
 pub mod replay;
 pub mod scenario;

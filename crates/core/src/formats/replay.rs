@@ -24,7 +24,7 @@
 //! - no CR, LF or NUL anywhere (no header injection);
 //! - no header that changes the connection's framing or the browser's own
 //!   state beyond this run ([`refused_header`]: hop-by-hop headers,
-//!   `Transfer-Encoding`, `Clear-Site-Data`);
+//!   `Transfer-Encoding`, `Clear-Site-Data`, the reporting headers);
 //! - a `Set-Cookie` goes out with its `Path` forced to the run's replay
 //!   path and no `Domain`, so the cookie cannot reach any other app on
 //!   `localhost` (cookies ignore ports) — [`scope_cookie`];
@@ -60,6 +60,8 @@ pub fn refused_header(name: &str) -> Option<&'static str> {
         }
         // It would wipe the cookies and storage of every app on localhost.
         "clear-site-data" => Some("it would clear the data of every site on this host"),
+        // They would make the browser report later requests elsewhere.
+        "nel" | "report-to" | "reporting-endpoints" => Some("it would make the browser report later requests to another URL"),
         _ => None,
     }
 }

@@ -1,8 +1,21 @@
-//! Scenario files (`cors-scenarios/1`) and predictions (`cors-predictions/1`).
+//! Scenario files (`cors-scenarios/1` and `/2`) and predictions
+//! (`cors-predictions/1` and `/2`).
 //!
 //! A scenario says what a page asks `fetch()` to do, what the server answers,
 //! and (in recordings) what real browsers did. [`predict`] runs the engine on
 //! one scenario for one browser profile.
+//!
+//! `cors-scenarios/2` adds, each optional with a default that means "as in
+//! v1": the request's `redirect` mode and `context` (the window, or a
+//! sandboxed, `data:` or `about:blank` iframe), `hops` (the URLs redirects
+//! lead to, each with its answers), the browser `environment` (address
+//! spaces, permissions, switches), and four expectation fields (`redirected`,
+//! `url`, `net_error`, `served`). A v1 file reads as a v2 file.
+//!
+//! Predictions follow the file: a `cors-scenarios/1` file gets a
+//! `cors-predictions/1` document, field for field as before (the four v2
+//! fields left out), a `cors-scenarios/2` file a `cors-predictions/2` one,
+//! with the four fields in every result.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -10,20 +23,28 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fetch::cache::PreflightCache;
-use crate::fetch::engine::{Context, Decision, Outcome, Server, decide, decide_traced};
-use crate::http::header::{HeaderList, HeaderName};
-use crate::origin::Origin;
-use crate::fetch::preflight::PreflightRequest;
 use crate::browsers::profile::Browser;
+use crate::fetch::cache::PreflightCache;
+use crate::fetch::client::{Client, ContextKind};
+use crate::fetch::engine::{Context, Decision, Outcome, Server, Setup, decide_in};
+use crate::fetch::local_network::NetworkEnvironment;
+use crate::fetch::preflight::PreflightRequest;
+use crate::fetch::redirect::RedirectMode;
 use crate::fetch::request::{CredentialsMode, FetchCall, FetchRequest, RequestMode};
 use crate::fetch::response::ServerResponse;
-use crate::trace::Step;
+use crate::fetch::wire::WireKind;
+use crate::http::header::{HeaderList, HeaderName};
+use crate::origin::Origin;
+use crate::trace::{NoTrace, Step};
 
-/// The format tag of scenario files.
+/// The format tag of `cors-scenarios/1` files.
 pub const SCENARIOS_FORMAT: &str = "cors-scenarios/1";
-/// The format tag of prediction output.
+/// The format tag of `cors-scenarios/2` files (redirects, contexts, environments).
+pub const SCENARIOS_FORMAT_2: &str = "cors-scenarios/2";
+/// The format tag of prediction output for a `cors-scenarios/1` file.
 pub const PREDICTIONS_FORMAT: &str = "cors-predictions/1";
+/// The format tag of prediction output for a `cors-scenarios/2` file.
+pub const PREDICTIONS_FORMAT_2: &str = "cors-predictions/2";
 /// The page's origin when a scenario names none.
 pub const DEFAULT_PAGE_ORIGIN: &str = "http://localhost:5050";
 /// The server's origin when a scenario names none.
@@ -31,10 +52,10 @@ pub const DEFAULT_SERVER_ORIGIN: &str = "http://localhost:8080";
 /// The most times a scenario may repeat its request.
 pub const MAX_REPEAT: u32 = 100;
 
-/// A `cors-scenarios/1` file.
+/// A `cors-scenarios/1` or `cors-scenarios/2` file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioFile {
-    /// Always `cors-scenarios/1`.
+    /// `cors-scenarios/1` or `cors-scenarios/2`.
     pub format: String,
     /// Browser name → version that recorded the expectations.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -57,9 +78,9 @@ pub enum ScenarioFileError {
 impl fmt::Display for ScenarioFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScenarioFileError::Json(e) => write!(f, "not a cors-scenarios/1 file: {e}"),
+            ScenarioFileError::Json(e) => write!(f, "not a cors-scenarios file: {e}"),
             ScenarioFileError::Format(found) => {
-                write!(f, "format is {found:?}, expected {SCENARIOS_FORMAT:?}")
+                write!(f, "format is {found:?}, expected {SCENARIOS_FORMAT:?} or {SCENARIOS_FORMAT_2:?}")
             }
             ScenarioFileError::DuplicateId(id) => write!(f, "scenario id {id:?} appears twice"),
         }
@@ -76,7 +97,7 @@ impl ScenarioFile {
     /// [`ScenarioFileError`] for bad JSON, another format or duplicate ids.
     pub fn parse(json: &str) -> Result<ScenarioFile, ScenarioFileError> {
         let file: ScenarioFile = serde_json::from_str(json).map_err(ScenarioFileError::Json)?;
-        if file.format != SCENARIOS_FORMAT {
+        if !is_scenarios_format(&file.format) {
             return Err(ScenarioFileError::Format(file.format));
         }
         let mut ids: Vec<&str> = file.scenarios.iter().map(|s| s.id.as_str()).collect();
@@ -86,6 +107,16 @@ impl ScenarioFile {
         }
         Ok(file)
     }
+
+    /// Whether the file is `cors-scenarios/2`.
+    pub fn is_v2(&self) -> bool {
+        self.format == SCENARIOS_FORMAT_2
+    }
+}
+
+/// Whether `format` is a scenario file format this reader reads.
+pub fn is_scenarios_format(format: &str) -> bool {
+    format == SCENARIOS_FORMAT || format == SCENARIOS_FORMAT_2
 }
 
 /// One scenario.
@@ -106,9 +137,66 @@ pub struct Scenario {
     pub preflight_response: Option<ScriptedResponse>,
     /// What the server answers to every other request.
     pub response: ScriptedResponse,
+    /// The URLs redirects lead to (v2): hop 1, hop 2, …, each with its
+    /// answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hops: Vec<Hop>,
+    /// What the browser is started with (v2): address spaces, permissions,
+    /// prefs and switches.
+    #[serde(default, skip_serializing_if = "NetworkEnvironment::is_empty")]
+    pub environment: NetworkEnvironment,
     /// What each browser did.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub expect: BTreeMap<String, Expectation>,
+}
+
+/// A URL a redirect leads to (v2), answered by the same rules as the
+/// request's own: `OPTIONS` gets `preflight_response` (404 when absent),
+/// every other request `response` (404 when absent).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hop {
+    /// Its server's origin.
+    pub server_origin: String,
+    /// Path and query there.
+    pub path: String,
+    /// `user:pass`, put before the host in the hop's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub userinfo: Option<String>,
+    /// What it answers to `OPTIONS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflight_response: Option<ScriptedResponse>,
+    /// What it answers to every other request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ScriptedResponse>,
+}
+
+impl Hop {
+    /// The hop's absolute URL, with `user:pass@` when it has `userinfo`.
+    ///
+    /// # Errors
+    ///
+    /// [`Undecidable`] when the origin and path make no URL.
+    pub fn url(&self) -> Result<String, Undecidable> {
+        absolute_url(&self.server_origin, &self.path, self.userinfo.as_deref())
+    }
+}
+
+/// `origin` + `path` as a serialized absolute URL, with `userinfo`.
+fn absolute_url(origin: &str, path: &str, userinfo: Option<&str>) -> Result<String, Undecidable> {
+    if !path.starts_with('/') {
+        return Err(Undecidable(format!("path {path:?} must start with '/'")));
+    }
+    let text = format!("{origin}{path}");
+    let mut url = url::Url::parse(&text).map_err(|e| Undecidable(format!("URL {text:?}: {e}")))?;
+    if let Some(userinfo) = userinfo {
+        let (user, pass) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+        let refused = || Undecidable(format!("userinfo {userinfo:?} cannot go in {text:?}"));
+        url.set_username(user).map_err(|()| refused())?;
+        if !pass.is_empty() {
+            url.set_password(Some(pass)).map_err(|()| refused())?;
+        }
+    }
+    Ok(url.to_string())
 }
 
 /// The `request` of a scenario.
@@ -136,6 +224,16 @@ pub struct ScenarioRequest {
     /// The server's origin, when not the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_origin: Option<String>,
+    /// `fetch()`'s `redirect` option (v2; default `follow`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub redirect: RedirectMode,
+    /// Where the page runs the `fetch()` (v2; default `window`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub context: ContextKind,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// A scripted answer.
@@ -157,7 +255,8 @@ pub struct ScriptedResponse {
 pub struct Expectation {
     /// Whether an `OPTIONS` preflight preceded the (last) request.
     pub preflight: bool,
-    /// `ok`, `opaque`, `cors-error`, `type-error` (or `unknown` in predictions).
+    /// `ok`, `opaque`, `cors-error`, `type-error`, and in v2 `network-error`
+    /// and `pending` (or `unknown` in predictions).
     pub outcome: String,
     /// The browser's error name, or `null`.
     pub cors_error: Option<String>,
@@ -167,13 +266,66 @@ pub struct Expectation {
     pub console: Option<String>,
     /// The status the page saw, or `null`.
     pub status: Option<u16>,
-    /// `basic`, `cors`, `opaque` or `null`.
+    /// `basic`, `cors`, `opaque`, `opaqueredirect` or `null`.
     pub response_type: Option<String>,
     /// Readable header names, lower-case, sorted.
     pub visible_headers: Vec<String>,
     /// Preflights seen in all, where the request repeats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preflight_count: Option<u32>,
+    /// `response.redirected`, `null` on an error (v2; absent: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub redirected: Option<Option<bool>>,
+    /// `response.url` (`""` for an opaque response), `null` on an error (v2).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub url: Option<Option<String>>,
+    /// Chromium's network error text on a rejected fetch, else `null` (v2).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub net_error: Option<Option<String>>,
+    /// Every request the servers received, in order (v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served: Option<Vec<Served>>,
+}
+
+/// One request a server received, as a v2 expectation lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Served {
+    /// Which hop's URL (0: the request's own).
+    pub hop: usize,
+    /// The method received.
+    pub method: String,
+    /// Whether it was a preflight (`OPTIONS` with `Access-Control-Request-Method`).
+    pub preflight: bool,
+    /// The `Origin` header's value, `null` when absent.
+    pub origin: Option<String>,
+    /// The lower-cased names, sorted, of the headers received among those
+    /// the page set, `content-type`, `authorization`,
+    /// `access-control-request-private-network` and
+    /// `access-control-request-local-network`.
+    pub headers: Vec<String>,
+    /// Whether a non-empty body arrived.
+    pub body: bool,
+}
+
+/// The request headers a v2 expectation's `served` names besides the
+/// page's own.
+pub const SERVED_HEADERS: [&str; 4] =
+    ["content-type", "authorization", "access-control-request-private-network", "access-control-request-local-network"];
+
+/// A field that may be absent (outer `None`) or `null` (`Some(None)`).
+mod present {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
 }
 
 impl Expectation {
@@ -189,18 +341,38 @@ impl Expectation {
             response_type: None,
             visible_headers: Vec::new(),
             preflight_count: None,
+            redirected: None,
+            url: None,
+            net_error: None,
+            served: None,
         }
     }
 
     /// The expectation with `{origin}` and `{url}` replaced.
     pub fn substituted(&self, origin: &str, url: &str) -> Expectation {
-        let sub = |s: &Option<String>| s.as_ref().map(|v| substitute(v, origin, url));
+        self.substituted_in(&Placeholders::new(origin, url))
+    }
+
+    /// The expectation with every placeholder of `values` replaced, in
+    /// `cors_error`, `failed_parameter`, `console`, `url` and each served
+    /// request's `origin`.
+    pub fn substituted_in(&self, values: &Placeholders) -> Expectation {
+        let sub = |s: &Option<String>| s.as_ref().map(|v| values.fill(v));
         Expectation {
             cors_error: sub(&self.cors_error),
             failed_parameter: sub(&self.failed_parameter),
             console: sub(&self.console),
+            url: self.url.as_ref().map(sub),
+            served: self.served.as_ref().map(|served| {
+                served.iter().map(|s| Served { origin: sub(&s.origin), ..s.clone() }).collect()
+            }),
             ..self.clone()
         }
+    }
+
+    /// The expectation without the four v2 fields (as a v1 file records it).
+    pub fn without_v2(&self) -> Expectation {
+        Expectation { redirected: None, url: None, net_error: None, served: None, ..self.clone() }
     }
 
     /// The fields where `self` and `other` differ: (field, self, other).
@@ -221,7 +393,36 @@ impl Expectation {
         field("response_type", json(&self.response_type), json(&other.response_type));
         field("visible_headers", json(&self.visible_headers), json(&other.visible_headers));
         field("preflight_count", json(&self.preflight_count), json(&other.preflight_count));
+        // The v2 fields count only where both sides have them.
+        if self.redirected.is_some() && other.redirected.is_some() {
+            field("redirected", json(&self.redirected), json(&other.redirected));
+        }
+        if self.url.is_some() && other.url.is_some() {
+            field("url", json(&self.url), json(&other.url));
+        }
+        if self.net_error.is_some() && other.net_error.is_some() {
+            field("net_error", json(&self.net_error), json(&other.net_error));
+        }
+        if let (Some(a), Some(b)) = (&self.served, &other.served) {
+            field("served", json(a), json(b));
+        }
         out
+    }
+
+    /// Which v2 fields `self` has that `other` lacks.
+    pub fn v2_fields_missing_in(&self, other: &Expectation) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        for (name, here, there) in [
+            ("redirected", self.redirected.is_some(), other.redirected.is_some()),
+            ("url", self.url.is_some(), other.url.is_some()),
+            ("net_error", self.net_error.is_some(), other.net_error.is_some()),
+            ("served", self.served.is_some(), other.served.is_some()),
+        ] {
+            if here && !there {
+                missing.push(name);
+            }
+        }
+        missing
     }
 }
 
@@ -246,7 +447,67 @@ pub fn substitute(text: &str, origin: &str, url: &str) -> String {
     }
 }
 
-/// One prediction of a `cors-predictions/1` file.
+/// The values of a scenario's placeholders: `{origin}` (the fetching
+/// context's serialized origin, `null` in an opaque one), `{top_origin}`,
+/// `{url}` (the URL being answered, or hop 0's in an expectation) and
+/// `{hopN}` (hop N's URL, with its userinfo). Any other `{…}` (Firefox's
+/// `{uuid}`) stays as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Placeholders {
+    /// `{origin}`.
+    pub origin: String,
+    /// `{top_origin}`.
+    pub top_origin: String,
+    /// `{url}`.
+    pub url: String,
+    /// `{hop0}`, `{hop1}`, …
+    pub hops: Vec<String>,
+}
+
+impl Placeholders {
+    /// `{origin}` and `{url}` (and `{top_origin}` = `{origin}`, `{hop0}` =
+    /// `{url}`), as in v1.
+    pub fn new(origin: &str, url: &str) -> Placeholders {
+        Placeholders { origin: origin.to_owned(), top_origin: origin.to_owned(), url: url.to_owned(), hops: vec![url.to_owned()] }
+    }
+
+    /// `text` with every known placeholder replaced.
+    pub fn fill(&self, text: &str) -> String {
+        if !text.contains('{') {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let value = match name {
+                    "origin" => Some(self.origin.as_str()),
+                    "top_origin" => Some(self.top_origin.as_str()),
+                    "url" => Some(self.url.as_str()),
+                    _ => name.strip_prefix("hop").and_then(|n| n.parse::<usize>().ok()).and_then(|n| self.hops.get(n)).map(String::as_str),
+                };
+                value.map(|v| (v, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// One prediction of a `cors-predictions/1` (or `/2`) file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prediction {
     /// The scenario's id.
@@ -259,10 +520,10 @@ pub struct Prediction {
     pub reason: Option<String>,
 }
 
-/// A `cors-predictions/1` document.
+/// A `cors-predictions/1` or `cors-predictions/2` document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Predictions {
-    /// Always `cors-predictions/1`.
+    /// `cors-predictions/1` for a `cors-scenarios/1` file, `/2` for a `/2` one.
     pub format: String,
     /// The profile.
     pub browser: Browser,
@@ -270,17 +531,26 @@ pub struct Predictions {
     pub results: Vec<Prediction>,
 }
 
-/// A scenario ready to run: origins parsed, URL built, responses scripted.
+/// A scenario ready to run: origins parsed, URLs built, responses scripted.
+/// It is the scenario's servers too ([`Server`]): hop 0's URL is answered by
+/// [`responder`](Self::responder), each hop's URL by its own, any other URL
+/// with a 404.
 #[derive(Clone, Debug)]
 pub struct Prepared {
-    /// The page's origin.
+    /// The (top-level) page's origin.
     pub page: Origin,
     /// What the page passes to `fetch()`.
     pub call: FetchCall,
-    /// How the server answers.
+    /// How the request's own URL (hop 0) answers.
     pub responder: Responder,
     /// How many times the request is made.
     pub repeat: u32,
+    /// The redirect mode, the context, the network (v2).
+    pub setup: Setup,
+    /// Hops 1..n: each URL (with its userinfo) and how it answers.
+    pub hops: Vec<(String, Responder)>,
+    /// What a URL that is no hop gets.
+    pub not_found: Responder,
 }
 
 /// Why a scenario cannot be run.
@@ -316,37 +586,97 @@ impl Scenario {
         self.repeat.unwrap_or(1).max(1)
     }
 
+    /// Whether the scenario uses what only `cors-scenarios/2` can say:
+    /// hops, a context other than the window, an environment, a redirect
+    /// mode other than `follow`.
+    pub fn uses_v2(&self) -> bool {
+        !self.hops.is_empty()
+            || self.request.context != ContextKind::Window
+            || !self.environment.is_empty()
+            || self.request.redirect != RedirectMode::Follow
+    }
+
+    /// Why a live replay as `cors-scenarios/1` knows it (one server, the
+    /// top-level page) cannot run the scenario yet, if it cannot: its hops,
+    /// its context, its environment, its redirect mode, or an answer that
+    /// redirects.
+    pub fn not_replayable(&self) -> Option<&'static str> {
+        let redirects = |r: &ScriptedResponse| {
+            crate::fetch::response::is_redirect_status(r.status)
+                && r.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("location") && !v.is_empty())
+        };
+        if !self.hops.is_empty() {
+            Some("hops")
+        } else if self.request.context != ContextKind::Window {
+            Some("context")
+        } else if !self.environment.is_empty() {
+            Some("environment")
+        } else if self.request.redirect != RedirectMode::Follow {
+            Some("redirect mode")
+        } else if redirects(&self.response) {
+            Some("a redirect answer")
+        } else {
+            None
+        }
+    }
+
+    /// The URL of hop 0 (the request's own) as written, serialized.
+    ///
+    /// # Errors
+    ///
+    /// [`Undecidable`] when the server's origin and the path make no URL.
+    pub fn url(&self) -> Result<String, Undecidable> {
+        absolute_url(self.server_origin(), &self.request.path, None)
+    }
+
+    /// The placeholders' values for the scenario as written.
+    pub fn placeholders(&self) -> Placeholders {
+        let url = self.url().unwrap_or_else(|_| format!("{}{}", self.server_origin(), self.request.path));
+        self.placeholders_at(self.page_origin(), &url)
+    }
+
+    /// The placeholders' values with the page at `page_origin` and hop 0 at
+    /// `url`.
+    pub fn placeholders_at(&self, page_origin: &str, url: &str) -> Placeholders {
+        let top = Origin::parse(page_origin).unwrap_or(Origin::Opaque);
+        let client = Client::new(self.request.context, &top);
+        let mut hops = vec![url.to_owned()];
+        hops.extend(self.hops.iter().map(|h| h.url().unwrap_or_else(|_| format!("{}{}", h.server_origin, h.path))));
+        Placeholders { origin: client.origin.to_string(), top_origin: top.to_string(), url: url.to_owned(), hops }
+    }
+
     /// The scenario with the server at `server_origin` + `path` instead, and
-    /// the page at `page_origin`: how a live replay runs it.
+    /// the page at `page_origin`: how a live replay runs it (the hops stay
+    /// at their own URLs).
     pub fn prepare_at(&self, page_origin: &str, url: &str) -> Result<Prepared, Undecidable> {
         let page = Origin::parse(page_origin)
             .map_err(|e| Undecidable(format!("page origin {page_origin:?}: {e}")))?;
         let parsed = url::Url::parse(url).map_err(|e| Undecidable(format!("request URL {url:?}: {e}")))?;
         let url = parsed.as_str();
-        let origin = page.to_string();
         if self.repeat() > MAX_REPEAT {
             return Err(Undecidable(format!("repeat {} is over the limit of {MAX_REPEAT}", self.repeat())));
         }
-        let script = |r: &ScriptedResponse, what: &str| -> Result<ServerResponse, Undecidable> {
-            let pairs: Vec<(String, String)> =
-                r.headers.iter().map(|(n, v)| (n.clone(), substitute(v, &origin, url))).collect();
-            let mut headers = HeaderList::from_pairs(&pairs).map_err(|(i, e)| {
-                Undecidable(format!("{what} header #{} ({:?}): {e}", i + 1, r.headers[i].0))
-            })?;
-            let body = r.body.as_ref().map(|b| substitute(b, &origin, url));
-            // A replaying server adds Content-Length unless the scenario gives one.
-            if !headers.contains("content-length") {
-                let len = body.as_ref().map_or(0, String::len);
-                headers.append(HeaderName::from_static("content-length"), len.to_string());
-            }
-            Ok(ServerResponse { status: r.status, headers, body })
+        let mut values = self.placeholders_at(page_origin, url);
+        for (i, hop) in self.hops.iter().enumerate() {
+            values.hops[i + 1] = hop.url().map_err(|e| Undecidable(format!("hop {}: {e}", i + 1)))?;
+        }
+        let not_found = ScriptedResponse { status: 404, headers: Vec::new(), body: None };
+        // Each URL answers with its own `{url}`.
+        let responder = |at: &str, preflight: Option<&ScriptedResponse>, response: Option<&ScriptedResponse>, what: &str| {
+            let values = Placeholders { url: at.to_owned(), ..values.clone() };
+            // Without a scripted answer, a plain 404.
+            Ok::<_, Undecidable>(Responder {
+                preflight: script(preflight.unwrap_or(&not_found), &values, &format!("{what}preflight_response"))?,
+                response: script(response.unwrap_or(&not_found), &values, &format!("{what}response"))?,
+            })
         };
-        let preflight = match &self.preflight_response {
-            Some(r) => script(r, "preflight_response")?,
-            // Without a scripted preflight answer, OPTIONS gets a plain 404.
-            None => script(&ScriptedResponse { status: 404, headers: Vec::new(), body: None }, "preflight_response")?,
-        };
-        let response = script(&self.response, "response")?;
+        let first = responder(url, self.preflight_response.as_ref(), Some(&self.response), "")?;
+        let mut hops = Vec::new();
+        for (i, hop) in self.hops.iter().enumerate() {
+            let at = values.hops[i + 1].clone();
+            let answers = responder(&at, hop.preflight_response.as_ref(), hop.response.as_ref(), &format!("hop {} ", i + 1))?;
+            hops.push((at, answers));
+        }
         Ok(Prepared {
             page,
             call: FetchCall {
@@ -357,23 +687,64 @@ impl Scenario {
                 credentials: self.request.credentials,
                 body: self.request.body.clone(),
             },
-            responder: Responder { preflight, response },
+            responder: first,
             repeat: self.repeat(),
+            setup: Setup {
+                redirect: self.request.redirect,
+                context: self.request.context,
+                network: self.environment.clone(),
+            },
+            hops,
+            not_found: responder("", None, None, "")?,
         })
     }
 
-    /// The scenario as written: page and server at their named origins.
+    /// The scenario as written: page and servers at their named origins.
     pub fn prepare(&self) -> Result<Prepared, Undecidable> {
-        let path = &self.request.path;
-        if !path.starts_with('/') {
-            return Err(Undecidable(format!("path {path:?} must start with '/'")));
-        }
-        self.prepare_at(self.page_origin(), &format!("{}{path}", self.server_origin()))
+        let url = self.url()?;
+        self.prepare_at(self.page_origin(), &url)
     }
 }
 
-/// A server that answers as a scenario scripts it: every `OPTIONS` request
-/// gets the preflight answer, every other request the response.
+/// A scripted answer with its placeholders filled, and the `Content-Length`
+/// a replaying server adds unless the scenario gives one.
+fn script(r: &ScriptedResponse, values: &Placeholders, what: &str) -> Result<ServerResponse, Undecidable> {
+    let pairs: Vec<(String, String)> = r.headers.iter().map(|(n, v)| (n.clone(), values.fill(v))).collect();
+    let mut headers = HeaderList::from_pairs(&pairs)
+        .map_err(|(i, e)| Undecidable(format!("{what} header #{} ({:?}): {e}", i + 1, r.headers[i].0)))?;
+    let body = r.body.as_ref().map(|b| values.fill(b));
+    if !headers.contains("content-length") {
+        let len = body.as_ref().map_or(0, String::len);
+        headers.append(HeaderName::from_static("content-length"), len.to_string());
+    }
+    Ok(ServerResponse { status: r.status, headers, body })
+}
+
+impl Prepared {
+    /// The answers of the server at `url`: hop 0's, a hop's, or the 404s.
+    pub fn responder_at(&self, url: &str) -> &Responder {
+        if url == self.call.url {
+            return &self.responder;
+        }
+        self.hops.iter().find(|(at, _)| at == url).map_or(&self.not_found, |(_, r)| r)
+    }
+}
+
+impl Server for Prepared {
+    fn preflight(&self, preflight: &PreflightRequest) -> Cow<'_, ServerResponse> {
+        Cow::Borrowed(&self.responder_at(&preflight.url).preflight)
+    }
+
+    fn respond(&self, request: &FetchRequest) -> Cow<'_, ServerResponse> {
+        Cow::Borrowed(self.responder_at(request.url_str()).answer(request.method.as_str()))
+    }
+}
+
+/// A server that answers as a scenario scripts it for one URL: every
+/// `OPTIONS` request gets the preflight answer, every other request the
+/// response. As a [`Server`] on its own it answers whatever URL it is asked
+/// about (a single-server scenario); a [`Prepared`] scenario picks one per
+/// URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Responder {
     /// The answer to `OPTIONS`.
@@ -414,9 +785,10 @@ impl Run {
         self.decisions.last()
     }
 
-    /// How many preflights were sent in all.
+    /// How many preflights the servers saw in all.
     pub fn preflight_count(&self) -> u32 {
-        u32::try_from(self.decisions.iter().filter(|d| d.preflight.sent).count()).unwrap_or(u32::MAX)
+        let sent = self.decisions.iter().flat_map(|d| &d.served).filter(|s| s.kind == WireKind::Preflight).count();
+        u32::try_from(sent).unwrap_or(u32::MAX)
     }
 
     /// The prediction the run comes to: the last request's facts, plus the
@@ -434,7 +806,7 @@ impl Run {
 /// Runs a prepared scenario under `browser`, its requests 10 ms apart on a
 /// fresh cache; `traced` keeps every step.
 pub fn run(prepared: &Prepared, browser: Browser, traced: bool) -> Run {
-    run_against(&prepared.call, &prepared.page, &prepared.responder, prepared.repeat, browser, traced)
+    run_in(&prepared.call, &prepared.page, &prepared.setup, prepared, prepared.repeat, browser, traced)
 }
 
 /// Runs `call` from a page at `page` against any [`Server`] (scripted
@@ -447,17 +819,33 @@ pub fn run_against(
     browser: Browser,
     traced: bool,
 ) -> Run {
-    let mut cache = PreflightCache::new(browser.profile());
+    run_in(call, page, &Setup::default(), server, repeat, browser, traced)
+}
+
+/// Runs `call` in `setup` (redirect mode, context, network) from the page
+/// at `page` against any [`Server`], `repeat` times 10 ms apart on a fresh
+/// cache.
+pub fn run_in(
+    call: &FetchCall,
+    page: &Origin,
+    setup: &Setup,
+    server: &dyn Server,
+    repeat: u32,
+    browser: Browser,
+    traced: bool,
+) -> Run {
+    let profile = browser.profile();
+    let mut cache = PreflightCache::new(profile);
     let mut decisions = Vec::new();
     let mut steps = Vec::new();
     for i in 0..u64::from(repeat.clamp(1, MAX_REPEAT)) {
         let context = Context { cache: &mut cache, now_ms: i * 10 };
         if traced {
-            let (decision, trace) = decide_traced(call, page, server, browser, context);
-            decisions.push(decision);
+            let mut trace = Vec::new();
+            decisions.push(decide_in(call, page, setup, server, profile, context, &mut trace));
             steps.push(trace);
         } else {
-            decisions.push(decide(call, page, server, browser, context));
+            decisions.push(decide_in(call, page, setup, server, profile, context, &mut NoTrace));
         }
     }
     Run { decisions, steps }
@@ -502,6 +890,9 @@ pub fn prediction_of(id: &str, decision: &Decision) -> Prediction {
             (Some(report.chromium.name.to_owned()), report.chromium.failed_parameter.clone())
         }
     };
+    // Only a CORS error has a name; a network error is the network's.
+    let (cors_error, failed_parameter) =
+        if decision.outcome == Outcome::CorsError { (cors_error, failed_parameter) } else { (None, None) };
     let responded = matches!(decision.outcome, Outcome::Ok | Outcome::Opaque);
     Prediction {
         id: id.to_owned(),
@@ -512,12 +903,46 @@ pub fn prediction_of(id: &str, decision: &Decision) -> Prediction {
             failed_parameter,
             console: decision.console(),
             status: if responded { decision.status } else { None },
-            response_type: if responded { decision.tainting.map(|t| t.as_str().to_owned()) } else { None },
+            response_type: if responded { decision.response_type.map(|t| t.as_str().to_owned()) } else { None },
             visible_headers: if responded { decision.visible_headers.clone() } else { Vec::new() },
             preflight_count: None,
+            redirected: Some(decision.redirected.filter(|_| responded)),
+            url: Some(decision.response_url.clone().filter(|_| responded)),
+            net_error: Some(decision.net_error.clone()),
+            served: Some(served_of(decision)),
         },
         reason: decision.unknown_reason.clone(),
     }
+}
+
+/// The requests the servers received, as a v2 expectation lists them: only
+/// the header names the page set, and [`SERVED_HEADERS`].
+pub fn served_of(decision: &Decision) -> Vec<Served> {
+    let page_set: Vec<&str> = decision
+        .request
+        .as_ref()
+        .map(|r| {
+            let kept = r.written_names.iter().map(|(n, _)| n.as_str());
+            kept.chain(r.dropped.iter().map(|d| d.name.as_str())).collect()
+        })
+        .unwrap_or_default();
+    decision
+        .served
+        .iter()
+        .map(|sent| Served {
+            hop: sent.hop,
+            method: sent.method.clone(),
+            preflight: sent.kind == WireKind::Preflight,
+            origin: sent.origin.clone(),
+            headers: sent
+                .headers
+                .iter()
+                .filter(|h| page_set.contains(&h.as_str()) || SERVED_HEADERS.contains(&h.as_str()))
+                .cloned()
+                .collect(),
+            body: sent.body,
+        })
+        .collect()
 }
 
 fn unknown(scenario: &Scenario, reason: String) -> Prediction {
@@ -529,9 +954,11 @@ fn unknown(scenario: &Scenario, reason: String) -> Prediction {
 }
 
 /// Predicts every scenario of a file given as JSON, leniently: a scenario
-/// that does not have the `cors-scenarios/1` shape (an unknown mode, a
+/// that does not have the `cors-scenarios` shape (an unknown mode, a
 /// status that is not a number) still gets a result, `unknown` with the
-/// reason, and the others are predicted as usual.
+/// reason, and the others are predicted as usual. A `cors-scenarios/1` file
+/// gets `cors-predictions/1` (without the v2 fields), a `/2` file
+/// `cors-predictions/2`.
 ///
 /// # Errors
 ///
@@ -540,9 +967,10 @@ fn unknown(scenario: &Scenario, reason: String) -> Prediction {
 pub fn predict_json(json: &str, browser: Browser) -> Result<Predictions, ScenarioFileError> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(ScenarioFileError::Json)?;
     let format = value.get("format").and_then(serde_json::Value::as_str).unwrap_or_default();
-    if format != SCENARIOS_FORMAT {
+    if !is_scenarios_format(format) {
         return Err(ScenarioFileError::Format(format.to_owned()));
     }
+    let v2 = format == SCENARIOS_FORMAT_2;
     let Some(scenarios) = value.get("scenarios").and_then(serde_json::Value::as_array) else {
         return Err(ScenarioFileError::Format(format!("{format} without a \"scenarios\" array")));
     };
@@ -550,21 +978,46 @@ pub fn predict_json(json: &str, browser: Browser) -> Result<Predictions, Scenari
         .iter()
         .enumerate()
         .map(|(i, raw)| match serde_json::from_value::<Scenario>(raw.clone()) {
-            Ok(scenario) => predict(&scenario, browser),
+            Ok(scenario) => in_format(predict(&scenario, browser), v2),
             Err(e) => {
                 let id = raw.get("id").and_then(serde_json::Value::as_str).map_or_else(|| format!("#{}", i + 1), str::to_owned);
-                Prediction { id, expect: Expectation::unknown(), reason: Some(format!("not a cors-scenarios/1 scenario: {e}")) }
+                Prediction { id, expect: Expectation::unknown(), reason: Some(format!("not a {format} scenario: {e}")) }
             }
         })
         .collect();
-    Ok(Predictions { format: PREDICTIONS_FORMAT.to_owned(), browser, results })
+    Ok(Predictions { format: predictions_format(v2).to_owned(), browser, results })
 }
 
-/// Predicts every scenario of a file.
+/// Predicts every scenario of a file (`cors-predictions/1` for a v1 file,
+/// `/2` for a v2 one).
 pub fn predict_file(file: &ScenarioFile, browser: Browser) -> Predictions {
+    let v2 = file.is_v2();
     Predictions {
-        format: PREDICTIONS_FORMAT.to_owned(),
+        format: predictions_format(v2).to_owned(),
         browser,
-        results: file.scenarios.iter().map(|s| predict(s, browser)).collect(),
+        results: file.scenarios.iter().map(|s| in_format(predict(s, browser), v2)).collect(),
     }
+}
+
+fn predictions_format(v2: bool) -> &'static str {
+    if v2 { PREDICTIONS_FORMAT_2 } else { PREDICTIONS_FORMAT }
+}
+
+/// A prediction as its file's format writes it: a v1 file's without the v2
+/// fields.
+fn in_format(prediction: Prediction, v2: bool) -> Prediction {
+    if v2 { prediction } else { Prediction { expect: prediction.expect.without_v2(), ..prediction } }
+}
+
+/// Reads a `cors-predictions/1` or `/2` document.
+///
+/// # Errors
+///
+/// The JSON error, or [`ScenarioFileError::Format`] for another format.
+pub fn parse_predictions(json: &str) -> Result<Predictions, ScenarioFileError> {
+    let predictions: Predictions = serde_json::from_str(json).map_err(ScenarioFileError::Json)?;
+    if predictions.format != PREDICTIONS_FORMAT && predictions.format != PREDICTIONS_FORMAT_2 {
+        return Err(ScenarioFileError::Format(predictions.format));
+    }
+    Ok(predictions)
 }

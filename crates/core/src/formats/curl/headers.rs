@@ -20,7 +20,6 @@ use crate::fetch::forbidden::{ForbiddenRequestHeader, forbidden_request_header};
 use crate::fetch::request::RequestMode;
 use crate::http::header::HeaderName;
 
-use super::options::HeaderLine;
 
 /// Why a copied header is not one the page's `fetch()` call set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -111,6 +110,8 @@ pub(super) struct SortedHeaders {
     pub(super) sec_fetch_mode: Option<String>,
     /// The first `Sec-Fetch-Site` header's value.
     pub(super) sec_fetch_site: Option<String>,
+    /// The first `Referer` header's value.
+    pub(super) referer: Option<String>,
     /// Whether an `Access-Control-Request-Method` header was sent.
     pub(super) has_acrm: bool,
 }
@@ -118,22 +119,22 @@ pub(super) struct SortedHeaders {
 /// Which browser made the copy, from the headers it sent: its
 /// `User-Agent` (`Firefox/…`, or `Chrome/…` for every Chromium-based
 /// browser), else any `sec-ch-ua*` client hint (Chromium only).
-pub(super) fn detect_browser(lines: &[HeaderLine]) -> Option<Browser> {
-    let ua = lines.iter().find(|l| l.name.eq_ignore_ascii_case("user-agent")).map(|l| l.value.as_str());
+pub(super) fn detect_browser(lines: &[(String, String)]) -> Option<Browser> {
+    let ua = lines.iter().find(|(name, _)| name.eq_ignore_ascii_case("user-agent")).map(|(_, value)| value.as_str());
     match ua {
         Some(ua) if ua.contains("Firefox/") => Some(Browser::Firefox),
         Some(ua) if ua.contains("Chrome/") || ua.contains("Chromium/") => Some(Browser::Chrome),
-        _ if lines.iter().any(|l| starts_with_ignore_case(&l.name, "sec-ch-ua")) => Some(Browser::Chrome),
+        _ if lines.iter().any(|(name, _)| starts_with_ignore_case(name, "sec-ch-ua")) => Some(Browser::Chrome),
         _ => None,
     }
 }
 
 /// Sorts the copied header lines of a request with `method` made by
 /// `browser` (the standard's rules when unknown).
-pub(super) fn sort(lines: Vec<HeaderLine>, method: &str, browser: Option<Browser>) -> SortedHeaders {
+pub(super) fn sort(lines: Vec<(String, String)>, method: &str, browser: Option<Browser>) -> SortedHeaders {
     let profile = browser.unwrap_or(Browser::Spec).profile();
-    let is = |line: &HeaderLine, name: &str, value: &str| {
-        line.name.eq_ignore_ascii_case(name) && line.value.eq_ignore_ascii_case(value)
+    let is = |(line_name, line_value): &(String, String), name: &str, value: &str| {
+        line_name.eq_ignore_ascii_case(name) && line_value.eq_ignore_ascii_case(value)
     };
     let cache_pair =
         lines.iter().any(|l| is(l, "pragma", "no-cache")) && lines.iter().any(|l| is(l, "cache-control", "no-cache"));
@@ -141,7 +142,7 @@ pub(super) fn sort(lines: Vec<HeaderLine>, method: &str, browser: Option<Browser
 
     let mut out = SortedHeaders::default();
     for line in lines {
-        let HeaderLine { name: raw_name, value, .. } = line;
+        let (raw_name, value) = line;
         // A name that is not a token stays: `fetch()` would throw on it, and
         // building the request reports that.
         let Ok(name) = HeaderName::parse(&raw_name) else {
@@ -157,6 +158,7 @@ pub(super) fn sort(lines: Vec<HeaderLine>, method: &str, browser: Option<Browser
                 "cookie" => out.cookies.push(value.clone()),
                 "sec-fetch-mode" => first(&mut out.sec_fetch_mode),
                 "sec-fetch-site" => first(&mut out.sec_fetch_site),
+                "referer" => first(&mut out.referer),
                 "access-control-request-method" => out.has_acrm = true,
                 _ => {}
             }
