@@ -15,7 +15,8 @@ help:
 	@echo "make build     release page in www/dist/"
 	@echo "make predict   SCENARIOS=FILE BROWSER=chrome|firefox|spec: predictions JSON"
 	@echo "make explain   SCENARIOS=FILE: each decision step by step"
-	@echo "make verify    [SCENARIOS=\"FILE...\"] [RECORD=OUT]: replay in headless Chromium, compare"
+	@echo "make verify    [SCENARIOS=\"FILE...\"] [BROWSER=chrome|firefox|webkit|all] [RECORD=OUT]: replay in real browsers (default all), compare"
+	@echo "make test-fixes  every generated fix (corslab fix) run on its real stack and judged"
 	@echo "make bench-server  wrk: policy endpoint vs tower-http vs bare axum"
 	@echo "make testdata  refresh crates/core/testdata/ from SHARED=$(SHARED)"
 
@@ -59,13 +60,27 @@ explain:
 bench-server:
 	@.ci/bench-server
 
-# Scenario files to replay in headless Chromium (default: every file under
+# Scenario files to replay in the browsers (default: every file under
 # crates/core/testdata/scenarios/, the copy of ../shared/scenarios/ plus the
 # project's own recordings). RECORD=FILE writes the observations as a new
 # cors-scenarios/1 recording.
 VERIFY_DEFAULT := $(wildcard crates/core/testdata/scenarios/*.json)
 
+# The browsers to verify in: BROWSER=chrome|firefox|webkit|all (a list with
+# commas too); default all three. (The `BROWSER ?= chrome` above is predict's
+# default: verify only takes BROWSER when it is given.)
+VERIFY_BROWSER = $(if $(filter command line environment environment override,$(origin BROWSER)),$(BROWSER),all)
+
 .PHONY: verify
 verify: setup
 	@cargo build --locked -q -p corslab-cli
-	@target/debug/corslab verify $(or $(SCENARIOS),$(VERIFY_DEFAULT)) $(if $(RECORD),--record $(RECORD))
+	@target/debug/corslab verify $(or $(SCENARIOS),$(VERIFY_DEFAULT)) --browser "$(VERIFY_BROWSER)" $(if $(RECORD),--record $(RECORD))
+
+# Every fix `corslab fix` writes (Express, FastAPI, Flask, Django, nginx,
+# axum), started on 127.0.0.1 with the stack installed by `.ci/setup fixes`
+# and judged by the engine for every browser profile; `make test` runs it too.
+.PHONY: test-fixes
+test-fixes:
+	@.ci/setup fixes
+	@cargo build --locked -q -p corslab-cli
+	@target/debug/corslab test-fixes

@@ -8,7 +8,7 @@
 //! corslab check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
 //!   [--mode cors|no-cors|same-origin] [--credentials omit|same-origin|include]
 //!   [-b COOKIES] [-e PAGE-URL] [--browser chrome|firefox|spec|all] [--json] [--audit]
-//!   [--cacert FILE] [--insecure] [--max-time SECONDS] [--from-curl 'curl …']
+//!   [--cacert FILE] [--insecure] [--max-time SECONDS] [--from-curl 'curl …'] [--from-fetch 'fetch(…)']
 //! ```
 //!
 //! Exit status: 0 every chosen browser gives the page what its mode can
@@ -33,7 +33,7 @@ use crate::terminal::shown;
 pub(crate) const USAGE: &str = "corslab check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
          [--mode cors|no-cors|same-origin] [--credentials omit|same-origin|include] [-b COOKIES]
          [-e PAGE-URL] [--browser chrome|firefox|spec|all] [--json] [--audit] [--cacert FILE] [--insecure]
-         [--max-time SECONDS] [--from-curl 'curl …']";
+         [--max-time SECONDS] [--from-curl 'curl …'] [--from-fetch 'fetch(…)'] [--fix express|fastapi|flask|django|nginx|axum]";
 
 /// Exit statuses.
 const BLOCKED: u8 = 1;
@@ -56,6 +56,8 @@ struct Flags {
     browsers: Vec<Browser>,
     json: bool,
     audit: bool,
+    /// `--fix STACK`: the fix as that stack's configuration.
+    fix: Option<corslab::fix::stacks::Stack>,
     client: ClientOptions,
 }
 
@@ -104,7 +106,7 @@ pub(crate) fn check_command(args: &[String]) -> ExitCode {
     for (probe, error) in &run.probe_errors {
         eprintln!("corslab check: audit probe not answered ({probe}): {}", shown(&error.to_string()));
     }
-    let text = if flags.json {
+    let mut text = if flags.json {
         match serde_json::to_string_pretty(&run.report) {
             Ok(json) => json + "\n",
             Err(e) => {
@@ -115,6 +117,11 @@ pub(crate) fn check_command(args: &[String]) -> ExitCode {
     } else {
         human(&request, &run)
     };
+    if let Some(stack) = flags.fix {
+        // The JSON stays one document: the snippet goes to stderr then.
+        let block = crate::fix::for_check(stack, &run.report, &request.call.url);
+        if flags.json { eprint!("{block}") } else { text.push_str(&block) }
+    }
     if let Err(e) = crate::write_stdout(&text) {
         eprintln!("corslab check: {e}");
     }
@@ -135,6 +142,7 @@ fn status(report: &CheckReport) -> u8 {
 fn parse(args: &[String]) -> Result<Flags, String> {
     let mut flags = Flags::default();
     let mut from_curl = None;
+    let mut from_fetch = None;
     let mut data: Vec<String> = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -196,6 +204,7 @@ fn parse(args: &[String]) -> Result<Flags, String> {
             "-e" | "--referer" => flags.referer = Some(value("--referer")?),
             "--json" => flags.json = true,
             "--audit" => flags.audit = true,
+            "--fix" => flags.fix = Some(value("--fix")?.parse().map_err(|e| format!("--fix: {e}"))?),
             "--cacert" => flags.client.cacert = Some(value("--cacert")?.into()),
             "-k" | "--insecure" => flags.client.insecure = true,
             "-m" | "--max-time" => {
@@ -207,6 +216,7 @@ fn parse(args: &[String]) -> Result<Flags, String> {
                 flags.client.timeout = Duration::from_secs_f64(seconds);
             }
             "--from-curl" => from_curl = Some(value("--from-curl")?),
+            "--from-fetch" => from_fetch = Some(value("--from-fetch")?),
             other if other.starts_with('-') && other.len() > 1 => return Err(format!("unknown flag {other:?}")),
             url if flags.url.is_none() => flags.url = Some(url.to_owned()),
             extra => return Err(format!("unexpected argument {extra:?} (one URL per check)")),
@@ -216,8 +226,19 @@ fn parse(args: &[String]) -> Result<Flags, String> {
         // curl joins repeated data with `&`.
         flags.data = Some(data.join("&"));
     }
-    if let Some(text) = from_curl {
-        apply_curl(&mut flags, &text)?;
+    // A DevTools copy, as cURL or as fetch: one way to apply either.
+    let copied = match (from_curl, from_fetch) {
+        (Some(_), Some(_)) => return Err("--from-curl and --from-fetch: give one copy".to_owned()),
+        (Some(text), None) => {
+            Some(corslab::formats::curl::CopiedRequest::parse(&text).map_err(|e| format!("--from-curl: {e}"))?)
+        }
+        (None, Some(text)) => {
+            Some(corslab::formats::fetch_copy::parse_fetch_copy(&text).map_err(|e| format!("--from-fetch: {e}"))?)
+        }
+        (None, None) => None,
+    };
+    if let Some(copied) = &copied {
+        apply_copy(&mut flags, copied);
     }
     if flags.browsers.is_empty() {
         flags.browsers.push(Browser::Chrome);
@@ -254,10 +275,10 @@ fn header(raw: &str) -> Result<(String, String), String> {
     Ok((name.trim().to_owned(), value.trim_start().to_owned()))
 }
 
-/// Fills in what a DevTools "Copy as cURL" says (the core reads it); flags
-/// given explicitly win.
-fn apply_curl(flags: &mut Flags, text: &str) -> Result<(), String> {
-    let copied = corslab::formats::curl::CopiedRequest::parse(text).map_err(|e| format!("--from-curl: {e}"))?;
+/// Fills in what a DevTools copy says ("Copy as cURL" or "Copy as fetch",
+/// both read by the core into one `CopiedRequest`); flags given explicitly
+/// win.
+fn apply_copy(flags: &mut Flags, copied: &corslab::formats::curl::CopiedRequest) {
     // What fetch() could not have set, one line per reason.
     let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
     for dropped in &copied.dropped {
@@ -288,6 +309,11 @@ fn apply_curl(flags: &mut Flags, text: &str) -> Result<(), String> {
     if flags.origin.is_none() {
         flags.origin.clone_from(&copied.origin);
     }
+    // The page's URL (a fetch copy's referrer, a Referer header), when it
+    // is on the page's origin.
+    if flags.referer.is_none() && flags.origin.is_some() && flags.origin == copied.origin {
+        flags.referer.clone_from(&copied.page_url);
+    }
     if flags.cookies.is_none() {
         flags.cookies.clone_from(&copied.cookies);
     }
@@ -302,7 +328,6 @@ fn apply_curl(flags: &mut Flags, text: &str) -> Result<(), String> {
     {
         flags.browsers.push(browser);
     }
-    Ok(())
 }
 
 /// The request to check, from the flags, with every value validated.
@@ -444,6 +469,8 @@ fn verdict(out: &mut String, request: &CheckRequest, result: &BrowserCheck) {
         ("opaque", true) => "passes: fetch() resolves with an opaque response (no-cors: nothing is readable)".to_owned(),
         ("cors-error", _) => format!("BLOCKED ({})", e.cors_error.as_deref().unwrap_or("CORS error")),
         ("type-error", _) => "BLOCKED: fetch() throws a TypeError before sending anything".to_owned(),
+        ("network-error", _) => "BLOCKED: a network error, not a CORS one".to_owned(),
+        ("pending", _) => "PENDING: the browser waits for the user's permission (Local Network Access)".to_owned(),
         (other, _) => format!("cannot tell ({other}): {}", result.reason.as_deref().unwrap_or_default()),
     };
     let _ = writeln!(out, "   ⇒ {outcome}");

@@ -1,12 +1,17 @@
 //! `corslab e2e`: drives the built explainer page in headless Chromium
 //! through the article's tour and the four ways to avoid a preflight, and
-//! checks what the page shows — and that the console stays clean. Last, it
-//! navigates a tab to a crafted replay link on the companion server and
-//! checks that the server refused to be that page (no script ran).
+//! checks what the page shows — and that the console stays clean; that no
+//! route of the lab's shows on the page or in its snippets; that a crafted
+//! link is clamped to what the form offers; that arrow keys keep focus; and
+//! the "your server" mode, checked from an app's origin by the companion
+//! server's `/probe` and sent for real from the page. Last, it navigates a
+//! tab to a crafted replay link on the companion server and checks that the
+//! server refused to be that page (no script ran).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chromiumoxide::cdp::browser_protocol::input::{DispatchKeyEventParams, DispatchKeyEventType};
 use chromiumoxide::cdp::browser_protocol::log::{EventEntryAdded, LogEntryLevel};
 use chromiumoxide::cdp::browser_protocol::page::CaptureScreenshotFormat;
 use chromiumoxide::cdp::js_protocol::runtime::{EventConsoleApiCalled, EventExceptionThrown};
@@ -149,6 +154,58 @@ impl Session {
         let ok: bool = self.eval(&format!("(e => {{ if (!e) return false; e.click(); return true; }})(document.querySelector({}))", json(selector))).await?;
         if ok { Ok(()) } else { Err(format!("nothing to click at {selector}")) }
     }
+
+    /// Types `value` into the field at `selector` as a paste would: its
+    /// value set, then an `input` event.
+    async fn set_value(&self, selector: &str, value: &str) -> Result<(), String> {
+        let js = format!(
+            "(e => {{ if (!e) return false; e.value = {}; e.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})(document.querySelector({}))",
+            json(value),
+            json(selector)
+        );
+        if self.eval::<bool>(&js).await? { Ok(()) } else { Err(format!("no field at {selector}")) }
+    }
+
+    /// Focuses the element at `selector`, then presses `key` for real (CDP
+    /// key events, as a keyboard user does), and lets the page react.
+    async fn press(&self, selector: &str, key: &str) -> Result<(), String> {
+        // Key events go to the focused element of the page in front.
+        self.page.bring_to_front().await.map_err(|e| format!("bring the page to front: {e}"))?;
+        let js = format!(
+            "(e => {{ if (!e) return 'no element'; e.focus(); return document.activeElement === e ? '' : 'focus is on #' + (document.activeElement && document.activeElement.id); }})(document.querySelector({}))",
+            json(selector)
+        );
+        let refused: String = self.eval(&js).await?;
+        if !refused.is_empty() {
+            return Err(format!("cannot focus {selector}: {refused}"));
+        }
+        let key_definition = chromiumoxide::keys::get_key_definition(key).ok_or_else(|| format!("no key named {key}"))?;
+        for kind in [DispatchKeyEventType::RawKeyDown, DispatchKeyEventType::KeyUp] {
+            let event = DispatchKeyEventParams::builder()
+                .r#type(kind)
+                .key(key_definition.key)
+                .code(key_definition.code)
+                .windows_virtual_key_code(key_definition.key_code)
+                .native_virtual_key_code(key_definition.key_code)
+                .build()
+                .map_err(|e| format!("{key}: {e}"))?;
+            self.page.execute(event).await.map_err(|e| format!("{key} on {selector}: {e}"))?;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        Ok(())
+    }
+
+    /// The id of the focused element.
+    async fn focused(&self) -> String {
+        self.eval::<String>("(document.activeElement && document.activeElement.id) || ''").await.unwrap_or_default()
+    }
+}
+
+/// The page at `page` with the composition `json` in its fragment, as the
+/// page's "Copy link" writes it.
+fn page_link(page: &str, json: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(json.as_bytes()).collect();
+    format!("{}/#lab={encoded}", page.trim_end_matches('/'))
 }
 
 fn json(s: &str) -> String {
@@ -281,6 +338,17 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
     s.wait("document.querySelector('#reality [data-role=reality-verdict]')", "the failing scenario's reality", long).await?;
     checks.check(s.count("#reality [aria-label=disagrees]").await == 0, "failing scenario: reality disagrees with the prediction");
     checks.check(s.text("#reality [data-role=server-log]").await.contains("a preflight"), "failing scenario: the server saw the preflight");
+    // No machinery on screen: the composed URL, never the routes that script
+    // the server's answer.
+    for section in ["#lab", "#avoid"] {
+        let shown: String = s.eval(&format!("document.querySelector({}).innerText", json(section))).await.unwrap_or_default();
+        checks.check(
+            !shown.is_empty() && !shown.contains("/replay/") && !shown.contains("/policy/"),
+            format!("{section} shows the lab's routes: {:?}", shown.lines().filter(|l| l.contains("/replay/") || l.contains("/policy/")).collect::<Vec<_>>()),
+        );
+    }
+    let preflight = s.text("#prediction [data-role=preflight-http]").await;
+    checks.check(preflight.starts_with("OPTIONS /data HTTP/1.1"), format!("the preflight shown: {preflight:?}"));
     let fragment: String = s.eval("location.hash").await.unwrap_or_default();
     checks.check(fragment.starts_with("#lab="), "the scenario lives in the URL fragment");
     // Readable at 1280x800: the two panels side by side, nothing wider than the window.
@@ -307,15 +375,50 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         .execute(chromiumoxide::cdp::browser_protocol::emulation::ClearDeviceMetricsOverrideParams::default())
         .await
         .map_err(|e| format!("viewport: {e}"))?;
+    // Copy as curl and as fetch(): the composed URL, no route of the lab's.
+    let server = server_origin(options);
+    for action in ["copy-curl", "copy-fetch"] {
+        s.eval::<bool>("(() => { const e = document.querySelector('#snippet'); e.textContent = ''; return true; })()").await?;
+        s.click(&format!("[data-action={action}]")).await?;
+        s.wait("document.querySelector('#snippet').textContent.length > 0 && !document.querySelector('#snippet').hidden", &format!("the {action} snippet"), long).await?;
+        let snippet = s.text("#snippet").await;
+        checks.check(
+            snippet.contains(&format!("{server}/data")) && !snippet.contains("/replay/") && !snippet.contains("/policy/"),
+            format!("{action}: {snippet:?}"),
+        );
+    }
     // Reload restores the composition from the fragment.
-    s.eval::<bool>("(() => { location.reload(); return true; })()").await?;
-    s.wait("document.querySelector('#prediction [data-role=verdict]') && document.querySelector('#prediction [data-role=verdict]').textContent.startsWith('Blocked')", "the restored scenario", long).await?;
+    // (The mark tells the reloaded page from the one before it.)
+    s.eval::<bool>("(() => { window.corslabBeforeReload = true; location.reload(); return true; })()").await?;
+    s.wait("!window.corslabBeforeReload && document.querySelector('#prediction [data-role=verdict]') && document.querySelector('#prediction [data-role=verdict]').textContent.startsWith('Blocked')", "the restored scenario", long).await?;
     checks.check(s.eval::<String>("document.querySelector('#pre-status').value").await.unwrap_or_default() == "200", "reload restores the scripted preflight answer");
+
+    // Real arrow keys keep focus where they were pressed: on the preset
+    // select (which re-renders only the answer below it)...
+    s.press("#srv-preset", "ArrowDown").await?;
+    checks.check(s.focused().await == "srv-preset", format!("ArrowDown on #srv-preset moved focus to #{}", s.focused().await));
+    let preset: String = s.eval("document.querySelector('#srv-preset').value").await.unwrap_or_default();
+    checks.check(preset == "allow", format!("ArrowDown on #srv-preset chose {preset:?}, not the first preset"));
+    // ...and on the profile radios, from one to the next.
+    s.press("#profile-chrome", "ArrowRight").await?;
+    let moved: (String, bool) = s
+        .eval("[document.activeElement.id, document.querySelector('#profile-firefox').checked]")
+        .await
+        .map(|v: Vec<serde_json::Value>| (v[0].as_str().unwrap_or_default().to_owned(), v[1].as_bool().unwrap_or(false)))
+        .unwrap_or_default();
+    checks.check(moved == ("profile-firefox".to_owned(), true), format!("ArrowRight on #profile-chrome: focus on #{}, Firefox checked: {}", moved.0, moved.1));
 
     let demo_console: Vec<Console> = s.drain().into_iter().filter(|(_, text)| !expected_console(text)).collect();
     checks.check(demo_console.is_empty(), format!("unexpected console lines: {demo_console:?}"));
 
-    // 5. The static build beside the server loads cleanly too.
+    // 5. A crafted link asking for a million sends: the form shows, and the
+    // page sends, three.
+    crafted_repeat(browser, options, &mut checks).await?;
+
+    // 6. Your server: checked from your app's origin, then sent from the page.
+    your_server(browser, options, &mut checks).await?;
+
+    // 7. The static build beside the server loads cleanly too.
     if let Some(static_page) = &options.static_page {
         let mut st = Session::open(browser, static_page).await?;
         st.wait("document.querySelectorAll('#tour button').length === 4", "the static page to start", long).await?;
@@ -328,7 +431,7 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         checks.check(st.text("#tour-reality [data-role=reality-verdict]").await.starts_with("fetch() resolved: 200"), "static page: tour stop 3 works");
     }
 
-    // 6. The companion server is no page for a crafted link: a navigation to
+    // 8. The companion server is no page for a crafted link: a navigation to
     // a replay scripted as an HTML page gets the plain-text refusal, and no
     // script runs on the server's origin; fetch() still gets the page's bytes.
     navigation_guard(browser, options, &mut checks).await?;
@@ -342,6 +445,126 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         }
         Err(format!("{} of {} e2e checks failed", checks.failures.len(), checks.failures.len() + checks.passed))
     }
+}
+
+/// Opens the page from a crafted link whose composition asks for a million
+/// sends: the form shows three (the most it offers), and a send sends three.
+async fn crafted_repeat(browser: &Browser, options: &Options, checks: &mut Checks) -> Result<(), String> {
+    let long = Duration::from_secs(20);
+    let composition = r#"{"id":"crafted","request":{"method":"GET","path":"/data","headers":[],"mode":"cors","credentials":"same-origin","body":null},"server":{"kind":"scripted","preflight":null,"response":{"status":200,"headers":[["Access-Control-Allow-Origin","{origin}"]],"body":"ok"}},"repeat":1000000,"browser":"chrome"}"#;
+    let mut tab = Session::open(browser, &page_link(&options.page, composition)).await?;
+    tab.wait("document.querySelector('#req-repeat') && document.querySelector('#prediction [data-role=verdict]')", "the crafted link's page", long).await?;
+    let repeat: String = tab.eval("document.querySelector('#req-repeat').value").await?;
+    checks.check(repeat == "3", format!("crafted link: #req-repeat is {repeat:?}, not 3"));
+    tab.click("#send").await?;
+    tab.wait("document.querySelector('#reality [data-role=server-log]')", "the crafted link's send", long).await?;
+    let log: Vec<String> = tab.eval("[...document.querySelectorAll('#reality [data-role=server-log] li')].map(l => l.textContent)").await.unwrap_or_default();
+    let requests = log.iter().filter(|l| l.starts_with("GET /data") && !l.contains("a preflight")).count();
+    checks.check(requests == 3, format!("crafted link: the server logged {requests} requests, not 3: {log:?}"));
+    let console: Vec<Console> = tab.drain().into_iter().filter(|(_, text)| !expected_console(text)).collect();
+    checks.check(console.is_empty(), format!("crafted link: unexpected console lines: {console:?}"));
+    let _ = tab.page.close().await;
+    Ok(())
+}
+
+/// Your server, at a real route of the companion server that names one
+/// origin in `Access-Control-Allow-Origin`: checked from an app on another
+/// origin (blocked: Chromium's console line, the fix naming the app's
+/// origin), then from the origin the route names (passes), then sent for
+/// real from this page beside the prediction for this page's origin.
+async fn your_server(browser: &Browser, options: &Options, checks: &mut Checks) -> Result<(), String> {
+    let long = Duration::from_secs(30);
+    let server = server_origin(options);
+    let url = format!("{server}/allow/origin");
+    let app = "http://localhost:3000";
+    let composition = serde_json::json!({
+        "id": "custom",
+        "request": {"method": "GET", "path": "/", "headers": [], "mode": "cors", "credentials": "same-origin", "body": null},
+        "server": {"kind": "yours", "url": url, "app_origin": app},
+        "repeat": 1,
+        "browser": "chrome",
+    });
+    let mut tab = Session::open(browser, &page_link(&options.page, &composition.to_string())).await?;
+    tab.wait("document.querySelector('#yours-url') && document.querySelector('#prediction-body')", "the your-server link's page", long).await?;
+    let restored: Vec<String> = tab.eval("[document.querySelector('#yours-url').value, document.querySelector('#yours-origin').value]").await?;
+    checks.check(restored == [url.as_str(), app], format!("your server: the link restores {restored:?}"));
+    checks.check(tab.count("#check-app:not([hidden])").await == 1, "your server: Check from your app is offered");
+    checks.check(tab.text("#prediction-title").await == "From your app" && tab.text("#reality-title").await == "From this page", "your server: the two views are labelled");
+
+    // From an app on another origin: blocked, the headers behind the error
+    // shown, and the fix.
+    let checked = "document.querySelector('#prediction [data-role=check-verdict], #prediction [data-role=probe-error]')";
+    tab.click("#check-app").await?;
+    tab.wait(checked, "the check from your app", long).await?;
+    let error = tab.text("#prediction [data-role=probe-error]").await;
+    checks.check(error.is_empty(), format!("your server: /probe failed: {error:?}"));
+    checks.check(tab.text("#prediction [data-role=sent-by]").await.contains("not by this browser"), "your server: the view says the companion server sent it");
+    let verdict = tab.text("#prediction [data-role=verdict]").await;
+    checks.check(verdict.starts_with("Blocked by CORS"), format!("your server from {app}: verdict {verdict:?}"));
+    let console = tab.text("#prediction [data-role=chromium-console]").await;
+    checks.check(
+        console.starts_with(&format!("Access to fetch at '{url}' from origin '{app}'")) && console.contains("header has a value") && console.contains("that is not equal to the supplied origin"),
+        format!("your server from {app}: Chromium's console line {console:?}"),
+    );
+    let chrome = tab.text("#prediction [data-role=per-browser] [data-browser=chrome]").await;
+    checks.check(chrome.contains("AllowOriginMismatch"), format!("your server from {app}: Chromium's row {chrome:?}"));
+    let fix = tab.text("#prediction [data-role=fix]").await;
+    checks.check(fix.contains(&format!("Access-Control-Allow-Origin: {app}")), format!("your server from {app}: the fix {fix:?}"));
+    let sent = tab.text("#prediction [data-role=exchanges] [data-role=sent]").await;
+    checks.check(sent.starts_with("GET /allow/origin HTTP/1.1") && sent.contains(&format!("Origin: {app}")), format!("your server: what was sent {sent:?}"));
+    // The origin the route names, read from the answer the page could not see.
+    let received = tab.text("#prediction [data-role=exchanges] [data-role=received]").await;
+    let allowed = received.lines().find_map(|l| l.strip_prefix("access-control-allow-origin: ")).unwrap_or_default().to_owned();
+    checks.check(allowed.starts_with("http"), format!("your server: the answer's Access-Control-Allow-Origin in {received:?}"));
+
+    // From the origin the route names: passes, nothing to change.
+    tab.set_value("#yours-origin", &allowed).await?;
+    if let Err(e) = tab.wait("document.querySelector('#prediction [data-role=yours-hint]')", "the stale check to be set aside", long).await {
+        return Err(format!("{e}: the origin {allowed:?} from {received:?}; the panel says {:?}", tab.text("#prediction-body").await));
+    }
+    tab.click("#check-app").await?;
+    tab.wait(checked, "the second check from your app", long).await?;
+    let verdict = tab.text("#prediction [data-role=verdict]").await;
+    checks.check(
+        tab.count("#prediction [data-role=check-verdict].pass").await == 1 && verdict.starts_with("fetch() resolves: status 200"),
+        format!("your server from {allowed}: verdict {verdict:?}"),
+    );
+    checks.check(tab.text("#prediction [data-role=fix]").await.starts_with("Nothing"), "your server: a passing check has nothing to change");
+
+    // Sent for real from this page: what fetch() did, beside the prediction
+    // for this page's origin; they agree (blocked at /allow/origin, which
+    // names another origin; read at /allow/list, which lists this page's).
+    for (path, outcome) in [("/allow/origin", "fetch() rejected"), ("/allow/list", "fetch() resolved: 200 (cors)")] {
+        tab.set_value("#yours-url", &format!("{server}{path}")).await?;
+        tab.eval::<bool>("(() => { document.querySelector('#reality').textContent = ''; return true; })()").await?;
+        tab.click("#send").await?;
+        tab.wait("document.querySelector('#reality [data-role=reality-verdict]')", &format!("the send from this page to {path}"), long).await?;
+        let error = tab.text("#reality [data-role=probe-error]").await;
+        checks.check(error.is_empty(), format!("from this page, {path}: /probe failed: {error:?}"));
+        let reality = tab.text("#reality [data-role=reality-verdict]").await;
+        checks.check(reality.starts_with(outcome), format!("from this page, {path}: fetch() {reality:?}"));
+        checks.check(tab.count("#reality [data-role=verdict]").await == 1, format!("from this page, {path}: no prediction for this page's origin"));
+        let agree = (tab.count("#reality [aria-label=agrees]").await, tab.count("#reality [aria-label=disagrees]").await);
+        checks.check(agree.0 >= 4 && agree.1 == 0, format!("from this page, {path}: {} facts agree, {} disagree", agree.0, agree.1));
+        checks.check(tab.count("#reality [data-role=server-log]").await == 0, format!("from this page, {path}: a server log for your server"));
+    }
+
+    // A check that cannot reach its URL says why, in one sentence.
+    tab.set_value("#yours-url", "http://127.0.0.1:9/nothing-here").await?;
+    tab.click("#check-app").await?;
+    tab.wait("document.querySelector('#prediction [data-role=probe-error]')", "the failed check's sentence", long).await?;
+    let error = tab.text("#prediction [data-role=probe-error]").await;
+    checks.check(error.ends_with("(HTTP 502)"), format!("your server, nothing listening: {error:?}"));
+
+    // The browser logs the 502 of the check that could not reach its URL.
+    let console: Vec<Console> = tab
+        .drain()
+        .into_iter()
+        .filter(|(_, text)| !expected_console(text) && text != "Failed to load resource: the server responded with a status of 502 (Bad Gateway)")
+        .collect();
+    checks.check(console.is_empty(), format!("your server: unexpected console lines: {console:?}"));
+    let _ = tab.page.close().await;
+    Ok(())
 }
 
 /// Navigates a tab to [`crafted_link`] and checks that the server refused

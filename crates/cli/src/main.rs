@@ -2,8 +2,10 @@
 //!
 //! ```text
 //! corslab predict FILE [--browser chrome|firefox|spec] [--explain]
-//! corslab check URL --origin ORIGIN [curl-like flags] [--json] [--audit]
-//! corslab verify [FILE...]
+//! corslab check URL --origin ORIGIN [curl-like flags] [--json] [--audit] [--fix STACK]
+//! corslab fix --stack STACK [policy flags] [--out DIR]
+//! corslab test-fixes
+//! corslab verify [FILE...] [--browser chrome|firefox|webkit|all]
 //! corslab e2e --page URL
 //! ```
 //!
@@ -19,12 +21,21 @@ use corslab::formats::scenario::{ScenarioFile, predict_json};
 mod check;
 mod e2e;
 mod explain;
+mod explain_error;
+mod fix;
+mod har;
 mod terminal;
+mod test_fixes;
 mod verify;
 
 const USAGE: &str = "usage: corslab predict FILE [--browser chrome|firefox|spec] [--explain]
        corslab check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY] [--audit] [--json] ... (corslab check --help)
-       corslab verify [FILE...] [--record OUT] [--chromium PATH] [--server-port N] [--page-port N] [--timeout SECONDS]
+       corslab fix --stack express|fastapi|flask|django|nginx|axum [--origin O]... [--policy FILE.json] [--out DIR] ... (corslab fix --help)
+       corslab test-fixes [--stack NAME]... [--policy NAME]... (every generated fix against the real stacks)
+       corslab explain-error 'CONSOLE LINE' [--json]   (or the lines on stdin)
+       corslab har FILE.har|- [--json] [--browser chrome|firefox|webkit|spec|all] [--to-scenarios OUT.json]
+       corslab verify [FILE...] [--browser chrome|firefox|webkit|all]... [--record OUT] [--chromium PATH] [--firefox PATH]
+                      [--python PATH] [--xvfb PATH] [--server-port N] [--page-port N] [--timeout SECONDS]
        corslab e2e --page URL [--static-page URL] [--screenshot PNG] [--chromium PATH] [--server URL]";
 
 fn main() -> ExitCode {
@@ -33,6 +44,20 @@ fn main() -> ExitCode {
     // 3 network, 4 audit finding).
     if args.first().is_some_and(|a| a == "check") {
         return check::check_command(&args[1..]);
+    }
+    // `explain-error`: 0 read, 1 not recognised, 2 usage.
+    if args.first().is_some_and(|a| a == "explain-error") {
+        return explain_error::explain_error_command(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "har") {
+        return har::har_command(&args[1..]);
+    }
+    // `fix`: 0 written, 1 the stack cannot express the policy, 2 usage.
+    if args.first().is_some_and(|a| a == "fix") {
+        return fix::fix_command(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "test-fixes") {
+        return test_fixes::test_fixes_command(&args[1..]);
     }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -114,6 +139,8 @@ fn e2e_command(args: &[String]) -> Result<(), String> {
 
 fn verify_command(args: &[String]) -> Result<(), String> {
     let mut options = verify::Options::default();
+    // `--browser` may repeat (or list names): the first one replaces the default (all).
+    let mut browsers_given = false;
     let mut args = args.iter();
     let number = |flag: &str, value: Option<&String>| -> Result<u64, String> {
         let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
@@ -122,7 +149,33 @@ fn verify_command(args: &[String]) -> Result<(), String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--record" => options.record = Some(args.next().ok_or("--record needs a file")?.into()),
+            "--browser" => {
+                let value = args.next().ok_or("--browser needs a value (chrome, firefox, webkit or all)")?;
+                if !browsers_given {
+                    options.browsers.clear();
+                    browsers_given = true;
+                }
+                for name in value.split(',') {
+                    let chosen = match name {
+                        "all" => verify::BROWSERS.to_vec(),
+                        name => match name.parse::<Browser>() {
+                            Ok(Browser::Spec) | Err(_) => {
+                                return Err(format!("--browser: {name:?} is not chrome, firefox, webkit or all"));
+                            }
+                            Ok(browser) => vec![browser],
+                        },
+                    };
+                    for browser in chosen {
+                        if !options.browsers.contains(&browser) {
+                            options.browsers.push(browser);
+                        }
+                    }
+                }
+            }
             "--chromium" => options.chromium = args.next().ok_or("--chromium needs a path")?.into(),
+            "--firefox" => options.firefox = args.next().ok_or("--firefox needs a path")?.into(),
+            "--python" => options.python = args.next().ok_or("--python needs a path")?.into(),
+            "--xvfb" => options.xvfb = args.next().ok_or("--xvfb needs a path")?.into(),
             "--server-port" => {
                 options.server_port = u16::try_from(number(arg, args.next())?).map_err(|_| "--server-port: not a port")?;
             }

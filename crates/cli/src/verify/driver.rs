@@ -1,23 +1,20 @@
 //! Browser drivers: run one `fetch()` in a real browser and report what the
-//! page, DevTools and the console saw.
+//! page, the browser's protocol and its console saw.
 //!
-//! [`BrowserDriver`] is the small interface the verify command needs;
-//! [`Chromium`] implements it over the DevTools protocol (`chromiumoxide`).
-//! Firefox (WebDriver BiDi) is the next implementation to add.
+//! [`BrowserDriver`] is the small interface the verify command needs; each
+//! browser implements it in a module of its own: Chromium over the DevTools
+//! protocol (`super::chromium`), Firefox over WebDriver BiDi
+//! (`super::firefox`), WebKitGTK through a Python driver script under Xvfb
+//! (`super::webkit`). Every browser gets a fresh profile and is stopped by
+//! PID, its profile removed.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::Duration;
 
-use chromiumoxide::cdp::browser_protocol::audits::{EnableParams as AuditsEnable, EventIssueAdded};
-use chromiumoxide::cdp::browser_protocol::log::{EventEntryAdded, LogEntryLevel};
-use chromiumoxide::cdp::browser_protocol::network::{EventLoadingFailed, EventRequestWillBeSent, InitiatorType};
-use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
-use chromiumoxide::{Browser, BrowserConfig, Page};
-use futures::StreamExt;
+use corslab::Browser;
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::process::{Child, Command};
 
 /// One `fetch()` to run: exactly what the page passes.
 #[derive(Clone, Debug, Serialize)]
@@ -42,8 +39,10 @@ pub(crate) struct FetchObservation {
     pub(crate) cors_error: Option<String>,
     pub(crate) failed_parameter: Option<String>,
     pub(crate) console: Option<String>,
-    /// Preflights DevTools saw for this fetch.
-    pub(crate) preflights: u32,
+    /// Preflights the browser reported for this fetch; `None` when it
+    /// reports none of its requests (WebKit): verify then counts them in
+    /// the companion server's run log.
+    pub(crate) preflights: Option<u32>,
     /// The page's error message, when fetch() rejected or threw.
     pub(crate) error: Option<String>,
 }
@@ -51,8 +50,14 @@ pub(crate) struct FetchObservation {
 /// Why a driver could not do its job.
 #[derive(Debug)]
 pub(crate) enum DriverError {
-    /// The browser binary is missing.
-    NotFound(PathBuf),
+    /// A program the driver needs is missing.
+    NotFound {
+        /// What it is (`Chromium`, `Firefox ESR`, `Xvfb`, ...).
+        what: &'static str,
+        path: PathBuf,
+        /// How to get it.
+        hint: &'static str,
+    },
     /// The browser did not start or the protocol failed.
     Browser(String),
     /// The fetch did not settle in time.
@@ -62,11 +67,9 @@ pub(crate) enum DriverError {
 impl std::fmt::Display for DriverError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DriverError::NotFound(path) => write!(
-                f,
-                "Chromium not found at {}: install it with `make setup` (Debian: apt-get install chromium chromium-driver) or pass --chromium PATH",
-                path.display()
-            ),
+            DriverError::NotFound { what, path, hint } => {
+                write!(f, "{what} not found at {}: {hint}", path.display())
+            }
             DriverError::Browser(message) => write!(f, "browser: {message}"),
             DriverError::Hung(timeout) => write!(f, "the fetch did not settle within {} s", timeout.as_secs_f32()),
         }
@@ -75,19 +78,35 @@ impl std::fmt::Display for DriverError {
 
 impl std::error::Error for DriverError {}
 
+impl DriverError {
+    /// The message without the `browser: ` of [`DriverError::Browser`].
+    pub(crate) fn detail(&self) -> String {
+        match self {
+            DriverError::Browser(message) => message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// A browser the verify command can drive.
 pub(crate) trait BrowserDriver {
+    /// The engine profile that predicts this browser.
+    fn browser(&self) -> Browser;
+    /// The installed browser, as a recording's `recorded_with` names it
+    /// (`Firefox 153.8.0esr headless`).
+    fn version(&self) -> &str;
     /// Loads `url` in the page that runs the fetches.
     async fn open(&mut self, url: &str) -> Result<(), DriverError>;
     /// Runs one fetch in the open page and observes it.
     async fn fetch(&mut self, spec: &FetchSpec, timeout: Duration) -> Result<FetchObservation, DriverError>;
-    /// Closes the browser; nothing is left running.
+    /// Closes the browser; nothing is left running, its profile is removed.
     async fn close(self) -> Result<(), DriverError>;
 }
 
-/// The function each fetch runs in the page. A `TypeError` from the
-/// `Request` constructor is `fetch()` refusing before any network activity.
-const FETCH_JS: &str = r#"async (spec) => {
+/// The function each fetch runs in the page, given the [`FetchSpec`] as an
+/// object. A `TypeError` from the `Request` constructor is `fetch()`
+/// refusing before any network activity.
+pub(crate) const FETCH_JS: &str = r#"async (spec) => {
   const init = { method: spec.method, headers: spec.headers, mode: spec.mode, credentials: spec.credentials };
   if (spec.body !== null) init.body = spec.body;
   let request;
@@ -103,271 +122,129 @@ const FETCH_JS: &str = r#"async (spec) => {
   }
 }"#;
 
+/// What [`FETCH_JS`] returns.
 #[derive(Debug, Deserialize)]
-struct PageResult {
-    kind: String,
-    status: Option<u16>,
+pub(crate) struct PageResult {
+    pub(crate) kind: String,
+    pub(crate) status: Option<u16>,
     #[serde(rename = "type")]
-    type_: Option<String>,
-    headers: Option<Vec<String>>,
-    message: Option<String>,
+    pub(crate) type_: Option<String>,
+    pub(crate) headers: Option<Vec<String>>,
+    pub(crate) message: Option<String>,
 }
 
-/// A DevTools event the driver cares about.
-#[derive(Debug)]
-enum Event {
-    Request { id: String, url: String, preflight: bool },
-    Failed { id: String, cors_error: Option<(String, String)> },
-    Console { text: String, request_id: Option<String>, level: LogEntryLevel },
-    /// A DevTools CORS issue: how Chromium reports errors raised before any
-    /// request exists (`DisallowedByMode`).
-    Issue { url: String, cors_error: (String, String) },
-}
-
-/// Headless Chromium over the DevTools protocol.
-pub(crate) struct Chromium {
-    browser: Browser,
-    handler: JoinHandle<()>,
-    listeners: Vec<JoinHandle<()>>,
-    page: Page,
-    events: mpsc::UnboundedReceiver<Event>,
-    profile: PathBuf,
-}
-
-impl std::fmt::Debug for Chromium {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Chromium").field("profile", &self.profile).finish_non_exhaustive()
-    }
-}
-
-/// Flags that keep Chromium from reaching for hosts this network refuses
-/// (see ../shared/TOOLCHAIN.md), passed without their leading `--`.
-const CHROMIUM_FLAGS: [&str; 6] = [
-    "disable-background-networking",
-    "disable-component-update",
-    "disable-sync",
-    "no-first-run",
-    "disable-quic",
-    "disable-gpu",
-];
-
-impl Chromium {
-    /// Starts headless Chromium with a fresh profile.
-    pub(crate) async fn launch(executable: &Path) -> Result<Chromium, DriverError> {
-        if !executable.exists() {
-            return Err(DriverError::NotFound(executable.to_owned()));
-        }
-        let profile = std::env::temp_dir().join(format!(
-            "corslab-verify-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
-        ));
-        let config = BrowserConfig::builder()
-            .chrome_executable(executable)
-            .no_sandbox()
-            .user_data_dir(&profile)
-            .args(CHROMIUM_FLAGS)
-            .launch_timeout(Duration::from_secs(30))
-            .build()
-            .map_err(DriverError::Browser)?;
-        let (browser, mut handler) =
-            Browser::launch(config).await.map_err(|e| DriverError::Browser(format!("cannot start {}: {e}", executable.display())))?;
-        // The handler must be polled for anything to happen.
-        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
-        let page = browser.new_page("about:blank").await.map_err(|e| DriverError::Browser(e.to_string()))?;
-        let (tx, events) = mpsc::unbounded_channel();
-        let mut listeners = Vec::new();
-        let mut requests = page
-            .event_listener::<EventRequestWillBeSent>()
-            .await
-            .map_err(|e| DriverError::Browser(e.to_string()))?;
-        let sender = tx.clone();
-        listeners.push(tokio::spawn(async move {
-            while let Some(event) = requests.next().await {
-                let preflight = matches!(event.initiator.r#type, InitiatorType::Preflight)
-                    || (event.request.method == "OPTIONS"
-                        && event
-                            .request
-                            .headers
-                            .inner()
-                            .as_object()
-                            .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("access-control-request-method"))));
-                let _ = sender.send(Event::Request {
-                    id: event.request_id.inner().clone(),
-                    url: event.request.url.clone(),
-                    preflight,
-                });
-            }
-        }));
-        let mut failures =
-            page.event_listener::<EventLoadingFailed>().await.map_err(|e| DriverError::Browser(e.to_string()))?;
-        let sender = tx.clone();
-        listeners.push(tokio::spawn(async move {
-            while let Some(event) = failures.next().await {
-                let cors_error = event
-                    .cors_error_status
-                    .as_ref()
-                    .map(|s| (s.cors_error.as_ref().to_owned(), s.failed_parameter.clone()));
-                let _ = sender.send(Event::Failed { id: event.request_id.inner().clone(), cors_error });
-            }
-        }));
-        let mut issues =
-            page.event_listener::<EventIssueAdded>().await.map_err(|e| DriverError::Browser(e.to_string()))?;
-        let sender = tx.clone();
-        listeners.push(tokio::spawn(async move {
-            while let Some(event) = issues.next().await {
-                if let Some(cors) = &event.issue.details.cors_issue_details {
-                    if cors.is_warning {
-                        continue;
-                    }
-                    let status = &cors.cors_error_status;
-                    let _ = sender.send(Event::Issue {
-                        url: cors.request.url.clone(),
-                        cors_error: (status.cors_error.as_ref().to_owned(), status.failed_parameter.clone()),
-                    });
-                }
-            }
-        }));
-        page.execute(AuditsEnable::default()).await.map_err(|e| DriverError::Browser(format!("Audits.enable: {e}")))?;
-        let mut console =
-            page.event_listener::<EventEntryAdded>().await.map_err(|e| DriverError::Browser(e.to_string()))?;
-        let sender = tx;
-        listeners.push(tokio::spawn(async move {
-            while let Some(event) = console.next().await {
-                let _ = sender.send(Event::Console {
-                    text: event.entry.text.clone(),
-                    request_id: event.entry.network_request_id.as_ref().map(|id| id.inner().clone()),
-                    level: event.entry.level.clone(),
-                });
-            }
-        }));
-        Ok(Chromium { browser, handler, listeners, page, events, profile })
+impl PageResult {
+    /// Whether `fetch()` rejected (a network or CORS failure), as opposed to
+    /// resolving or throwing before any request.
+    pub(crate) fn rejected(&self) -> bool {
+        self.kind == "rejected"
     }
 
-    fn drain(&mut self) {
-        while self.events.try_recv().is_ok() {}
-    }
-}
-
-/// Whether a console line is the CORS explanation (not the generic
-/// "Failed to load resource" line DevTools adds for every failed load).
-fn is_cors_console_line(text: &str) -> bool {
-    !text.starts_with("Failed to load resource")
-}
-
-/// Whether a console line belongs to this fetch: by its request id, or by
-/// naming the URL (Blink's own "Fetch API cannot load" line has no id).
-fn is_ours(text: &str, request_id: Option<&str>, ours: &HashSet<String>, url: &str) -> bool {
-    request_id.is_some_and(|id| ours.contains(id)) || text.contains(url)
-}
-
-impl BrowserDriver for Chromium {
-    async fn open(&mut self, url: &str) -> Result<(), DriverError> {
-        self.page.goto(url).await.map_err(|e| DriverError::Browser(format!("cannot load {url}: {e}")))?;
-        self.drain();
-        Ok(())
-    }
-
-    async fn fetch(&mut self, spec: &FetchSpec, timeout: Duration) -> Result<FetchObservation, DriverError> {
-        self.drain();
-        let argument = serde_json::to_string(spec).map_err(|e| DriverError::Browser(e.to_string()))?;
-        let params = EvaluateParams::builder()
-            .expression(format!("({FETCH_JS})({argument})"))
-            .await_promise(true)
-            .return_by_value(true)
-            .build()
-            .map_err(DriverError::Browser)?;
-        let evaluation = tokio::time::timeout(timeout, self.page.evaluate(params)).await;
-        let result: PageResult = match evaluation {
-            Err(_) => return Err(DriverError::Hung(timeout)),
-            Ok(Err(e)) => return Err(DriverError::Browser(format!("evaluate: {e}"))),
-            Ok(Ok(value)) => value.into_value().map_err(|e| DriverError::Browser(format!("page result: {e}")))?,
-        };
+    /// The observation as far as the page can tell: the outcome (a rejection
+    /// is a `network-error` until the browser names a CORS error), status,
+    /// type and readable headers.
+    pub(crate) fn observation(self) -> FetchObservation {
         let mut observation = FetchObservation::default();
-        let rejected = result.kind == "rejected";
-        match result.kind.as_str() {
+        match self.kind.as_str() {
             "resolved" => {
-                let type_ = result.type_.unwrap_or_default();
+                let type_ = self.type_.unwrap_or_default();
                 observation.outcome = if type_ == "opaque" { "opaque" } else { "ok" }.to_owned();
-                observation.status = result.status;
+                observation.status = self.status;
                 observation.response_type = Some(type_);
-                observation.visible_headers = result.headers.unwrap_or_default();
+                observation.visible_headers = self.headers.unwrap_or_default();
             }
             "type-error" => {
                 observation.outcome = "type-error".to_owned();
-                observation.error = result.message;
+                observation.error = self.message;
             }
             _ => {
                 observation.outcome = "network-error".to_owned();
-                observation.error = result.message;
+                observation.error = self.message;
             }
         }
+        observation
+    }
+}
 
-        // Collect this fetch's events. DevTools may deliver them just after
-        // the promise settles: a rejection waits (bounded) for its CORS error
-        // and console line; then a short quiet period catches stragglers.
-        let mut ours: HashSet<String> = HashSet::new();
-        let mut failed: HashMap<String, Option<(String, String)>> = HashMap::new();
-        let mut console: Vec<(String, Option<String>)> = Vec::new();
-        let mut issue: Option<(String, String)> = None;
-        let start = tokio::time::Instant::now();
-        let hard_deadline = start + if rejected { Duration::from_millis(1500) } else { Duration::from_millis(50) };
-        let mut quiet_deadline = (!rejected).then(|| start + Duration::from_millis(8));
-        loop {
-            let until = quiet_deadline.map_or(hard_deadline, |q| q.min(hard_deadline));
-            let Ok(Some(event)) = tokio::time::timeout_at(until, self.events.recv()).await else { break };
-            if std::env::var_os("CORSLAB_VERIFY_DEBUG").is_some() {
-                eprintln!("[{:>4} ms] {event:?}", start.elapsed().as_millis());
-            }
-            match event {
-                Event::Request { id, url, preflight } => {
-                    if url == spec.url {
-                        observation.preflights += u32::from(preflight);
-                        ours.insert(id);
-                    }
-                }
-                Event::Failed { id, cors_error } => {
-                    failed.insert(id, cors_error);
-                }
-                Event::Console { text, request_id, level } => {
-                    if matches!(level, LogEntryLevel::Error | LogEntryLevel::Warning) && is_cors_console_line(&text) {
-                        console.push((text, request_id));
-                    }
-                }
-                Event::Issue { url, cors_error } => {
-                    if url == spec.url && issue.is_none() {
-                        issue = Some(cors_error);
-                    }
-                }
-            }
-            let explained = (issue.is_some() || failed.iter().any(|(id, e)| ours.contains(id) && e.is_some()))
-                && console.iter().any(|(text, id)| is_ours(text, id.as_deref(), &ours, &spec.url));
-            if quiet_deadline.is_none() && explained {
-                quiet_deadline = Some(tokio::time::Instant::now() + Duration::from_millis(15));
-            }
-        }
-        if let Some((name, parameter)) =
-            failed.iter().filter(|(id, _)| ours.contains(*id)).find_map(|(_, e)| e.clone()).or(issue)
-        {
-            observation.cors_error = Some(name);
-            observation.failed_parameter = Some(parameter).filter(|p| !p.is_empty());
-        }
-        if rejected && observation.cors_error.is_some() {
-            observation.outcome = "cors-error".to_owned();
-        }
-        observation.console =
-            console.into_iter().find(|(text, id)| is_ours(text, id.as_deref(), &ours, &spec.url)).map(|(text, _)| text);
-        Ok(observation)
+/// A browser's fresh profile folder, removed when dropped: after a normal
+/// close, and also when a run ends early (an error, Ctrl-C: verify then
+/// drops its drivers, and every process it started is killed on drop).
+#[derive(Debug)]
+pub(crate) struct Profile(PathBuf);
+
+impl Profile {
+    /// A fresh, empty folder for one browser run.
+    pub(crate) fn fresh(browser: &str) -> Result<Profile, DriverError> {
+        let dir = std::env::temp_dir().join(format!(
+            "corslab-verify-{browser}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+        ));
+        std::fs::create_dir(&dir).map_err(|e| DriverError::Browser(format!("profile {}: {e}", dir.display())))?;
+        Ok(Profile(dir))
     }
 
-    async fn close(mut self) -> Result<(), DriverError> {
-        for listener in &self.listeners {
-            listener.abort();
-        }
-        let closed = self.browser.close().await;
-        let _ = self.browser.wait().await;
-        self.handler.abort();
-        let _ = std::fs::remove_dir_all(&self.profile);
-        closed.map(|_| ()).map_err(|e| DriverError::Browser(format!("close: {e}")))
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
     }
+
+    pub(crate) fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// The last lines of a log file in the profile, for an error message.
+    pub(crate) fn log_tail(&self, name: &str) -> String {
+        let log = std::fs::read_to_string(self.join(name)).unwrap_or_default();
+        let mut tail: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).rev().take(5).collect();
+        tail.reverse();
+        tail.join(" | ")
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        match std::fs::remove_dir_all(&self.0) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                eprintln!("corslab verify: cannot remove {}: {e}", self.0.display());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Stops a process we started, by its PID: SIGTERM (so it cleans up after
+/// itself: Xvfb its lock file and socket, Firefox its children), up to
+/// `grace` to exit, then SIGKILL. Waits for it either way.
+pub(crate) async fn stop(child: &mut Child, grace: Duration) {
+    if matches!(child.try_wait(), Ok(Some(_))) {
+        return;
+    }
+    if let Some(pid) = child.id() {
+        // std and tokio only send SIGKILL, and this crate has no unsafe
+        // code for kill(2): the `kill` utility sends SIGTERM to this PID.
+        let _ = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .await;
+    }
+    if tokio::time::timeout(grace, child.wait()).await.is_err() {
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+    }
+}
+
+/// The first line of `program --version` (trimmed), if it runs.
+pub(crate) fn version_line(program: &Path) -> Option<String> {
+    std::process::Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|v| v.lines().next().map(|l| l.trim().to_owned()))
+        .filter(|l| !l.is_empty())
 }
