@@ -16,7 +16,7 @@ use crate::dom::{document, page_origin};
 use crate::predict::{Predicted, call, curl_snippet, fetch_snippet, live_url, predict};
 use crate::reality::send;
 use crate::state::{Composition, MAX_HEADER_ROWS, ServerSetup};
-use crate::{SERVER, avoid, tour, view};
+use crate::{SERVER, avoid, probe, tour, view, yours};
 
 include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
 
@@ -34,6 +34,8 @@ pub struct App {
     /// The recorded scenarios, once loaded (they come next to the page, as
     /// `scenarios/*.json`, so the wasm stays small).
     pub recorded: Vec<corslab::formats::scenario::Scenario>,
+    /// What "your server" has found so far.
+    pub yours: yours::Found,
 }
 
 /// Shared, single-threaded handle to the state.
@@ -50,7 +52,9 @@ fn by_id(document: &Document, id: &str) -> Option<Element> {
     document.get_element_by_id(id)
 }
 
-fn set_html(id: &str, html: &str) {
+/// Replaces the content of the element `id` (keeping focus, see
+/// [`replace_keeping_focus`]).
+pub(crate) fn set_html(id: &str, html: &str) {
     if let Some(element) = document().ok().and_then(|d| by_id(&d, id)) {
         replace_keeping_focus(&element, html);
     }
@@ -114,14 +118,20 @@ fn split_list(text: &str) -> Vec<String> {
 fn read_form(document: &Document, previous: &Composition) -> Composition {
     let mut c = previous.clone();
     c.request.method = input_value(document, "req-method");
-    c.request.path = input_value(document, "req-path");
-    c.request.mode = serde_json::from_value(serde_json::Value::String(input_value(document, "req-mode")))
-        .unwrap_or(previous.request.mode);
+    // Not shown for your server (its URL is in the server panel): kept.
+    if by_id(document, "req-path").is_some() {
+        c.request.path = input_value(document, "req-path");
+    }
+    // The select's values are the modes' own names (`view::request_panel`).
+    let mode = input_value(document, "req-mode");
+    c.request.mode = view::MODES.into_iter().find(|m| m.as_str() == mode).unwrap_or(previous.request.mode);
+    let credentials = input_value(document, "req-credentials");
     c.request.credentials =
-        serde_json::from_value(serde_json::Value::String(input_value(document, "req-credentials")))
-            .unwrap_or(previous.request.credentials);
+        view::CREDENTIALS.into_iter().find(|m| m.as_str() == credentials).unwrap_or(previous.request.credentials);
     // Every count and size is clamped by the caller (`read_form_clamped`).
-    c.repeat = input_value(document, "req-repeat").parse().unwrap_or(1);
+    if by_id(document, "req-repeat").is_some() {
+        c.repeat = input_value(document, "req-repeat").parse().unwrap_or(1);
+    }
     c.request.headers = rows(document, "req-h");
     c.request.body = checked(document, "req-has-body").then(|| input_value(document, "req-body"));
     c.server = match &previous.server {
@@ -152,6 +162,9 @@ fn read_form(document: &Document, previous: &Composition) -> Composition {
             };
             ServerSetup::Policy { query: config.to_query() }
         }
+        ServerSetup::Yours { .. } => {
+            ServerSetup::yours(input_value(document, "yours-url"), input_value(document, "yours-origin"))
+        }
     };
     c.id = "custom".to_owned();
     c
@@ -175,7 +188,7 @@ fn policy_problems(c: &Composition) -> Vec<String> {
             Ok(_) => Vec::new(),
             Err(errors) => errors.iter().map(ToString::to_string).collect(),
         },
-        ServerSetup::Scripted { .. } => Vec::new(),
+        ServerSetup::Scripted { .. } | ServerSetup::Yours { .. } => Vec::new(),
     }
 }
 
@@ -186,8 +199,10 @@ fn render_forms(c: &Composition, problems: &[String]) {
 }
 
 /// Renders the server panel's answer only (its head, the preset select and
-/// the scripted/policy switch, keeps its state and focus), and sets the
-/// switch to the composition's kind.
+/// the kind switch, keeps its state and focus), and sets the switch to the
+/// composition's kind; the request panel too when your server's coming or
+/// going changes its fields (the path and the repeat are the companion
+/// server's).
 fn render_server_answer(app: &App) {
     let Ok(document) = document() else { return };
     if by_id(&document, "server-answer").is_none() {
@@ -195,30 +210,68 @@ fn render_server_answer(app: &App) {
         return;
     }
     set_html("server-answer", &view::server_answer(&app.composition, &policy_problems(&app.composition)));
-    let scripted = matches!(app.composition.server, ServerSetup::Scripted { .. });
-    for (id, on) in [("srv-kind-scripted", scripted), ("srv-kind-policy", !scripted)] {
-        if let Some(radio) = by_id(&document, id).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
-            radio.set_checked(on);
+    let kind = view::server_kind(&app.composition.server);
+    for (value, _) in view::SERVER_KINDS {
+        if let Some(radio) = by_id(&document, &format!("srv-kind-{value}")).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+            radio.set_checked(value == kind);
+        }
+    }
+    if by_id(&document, "req-path").is_some() == app.composition.server.is_yours() {
+        set_html("request-panel", &view::request_panel(&app.composition));
+    }
+}
+
+/// The reality panel before a send (the companion server's modes).
+const REALITY_HINT: &str = "<h2 id=\"reality-title\">Reality</h2><p class=\"hint\">Press <em>Send for real</em>: the browser sends it, and the server reports what it received.</p>";
+
+/// Shows the actions of the composition's mode: "Check from your app" for
+/// your server only, and what "Send for real" does.
+fn sync_actions(yours: bool) {
+    let Ok(document) = document() else { return };
+    if let Some(check) = by_id(&document, "check-app") {
+        let _ = if yours { check.remove_attribute("hidden") } else { check.set_attribute("hidden", "") };
+    }
+    if let Some(send) = by_id(&document, "send") {
+        let label = if yours { "Send for real from this page" } else { "Send for real" };
+        if send.text_content().as_deref() != Some(label) {
+            send.set_text_content(Some(label));
         }
     }
 }
 
 /// Re-predicts and renders the prediction (its body only, when the profile
 /// switch above it already shows the composition's profile); stores the
-/// fragment.
+/// fragment. For your server there is no local prediction: the panel shows
+/// the view from your app, and the reality panel the view from this page.
 pub fn repredict(app: &mut App) {
-    let (url, notes) = live_url(&app.composition, &app.page_origin, SERVER, &app.run_id);
-    let mut predicted = predict(&app.composition, &app.page_origin, &url);
-    predicted.notes.extend(notes);
+    let yours = app.composition.server.is_yours();
+    let predicted = if yours {
+        yours::predicted(&app.composition)
+    } else {
+        let (url, notes) = live_url(&app.composition, &app.page_origin, SERVER, &app.run_id);
+        let mut predicted = predict(&app.composition, &app.page_origin, &url);
+        predicted.notes.extend(notes);
+        predicted
+    };
+    let body = if yours { yours::from_app_body(app) } else { view::prediction_body(&predicted) };
     let switch_agrees = document().is_ok_and(|d| {
         d.get_element_by_id("prediction-body").is_some() && input_checked_value(&d, "profile") == app.composition.browser.as_str()
     });
     if switch_agrees {
-        set_html("prediction-body", &view::prediction_body(&predicted));
+        set_html("prediction-body", &body);
     } else {
-        set_html("prediction", &view::prediction_panel(&app.composition, &predicted));
+        set_html("prediction", &format!("{}<div id=\"prediction-body\">{body}</div>", view::prediction_head(&app.composition)));
     }
+    if let Some(title) = document().ok().and_then(|d| by_id(&d, "prediction-title")) {
+        title.set_text_content(Some(if yours { "From your app" } else { "Prediction" }));
+    }
+    sync_actions(yours);
     app.predicted = Some(predicted);
+    if yours {
+        yours::render(app);
+    } else {
+        app.yours.forget_shown();
+    }
     if let Some(window) = web_sys::window()
         && let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&app.composition.to_fragment()));
@@ -284,9 +337,12 @@ pub fn load(shared: &Shared, composition: Composition) {
     let mut app = shared.borrow_mut();
     app.composition = composition.clamped();
     app.run_id = new_run_id();
+    app.yours.clear_results();
     render_forms(&app.composition, &policy_problems(&app.composition));
+    if !app.composition.server.is_yours() {
+        set_html("reality", REALITY_HINT);
+    }
     repredict(&mut app);
-    set_html("reality", "<h2 id=\"reality-title\">Reality</h2><p class=\"hint\">Press <em>Send for real</em>: the browser sends it, and the server reports what it received.</p>");
 }
 
 /// Builds the page inside `root`.
@@ -296,7 +352,14 @@ pub fn mount(root: &Element) -> Result<Shared, JsValue> {
     let fragment = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let composition = Composition::from_fragment(&fragment).unwrap_or_default();
     let shared: Shared =
-        Rc::new(RefCell::new(App { composition, page_origin, run_id: new_run_id(), predicted: None, recorded: Vec::new() }));
+        Rc::new(RefCell::new(App {
+        composition,
+        page_origin,
+        run_id: new_run_id(),
+        predicted: None,
+        recorded: Vec::new(),
+        yours: yours::Found::default(),
+    }));
     let initial = shared.borrow().composition.clone();
     load(&shared, initial);
     tour::render(&shared);
@@ -355,7 +418,7 @@ fn skeleton() -> String {
 <section id=\"lab\" aria-labelledby=\"lab-title\"><h2 id=\"lab-title\">Compose a request</h2>\
 <div class=\"recorded\"><label for=\"recorded-select\">Recorded scenarios (what Chromium and Firefox really did)</label><select id=\"recorded-select\">{recorded}</select></div>\
 <div class=\"grid\"><form id=\"request-panel\" aria-labelledby=\"request-title\" onsubmit=\"return false\"></form><form id=\"server-panel\" aria-labelledby=\"server-title\" onsubmit=\"return false\"></form></div>\
-<div class=\"actions\"><button type=\"button\" class=\"primary\" data-action=\"send\" id=\"send\">Send for real</button><button type=\"button\" data-action=\"copy-fetch\">Copy as fetch()</button><button type=\"button\" data-action=\"copy-curl\">Copy as curl</button><button type=\"button\" data-action=\"share\">Copy link</button><span id=\"status\" role=\"status\" aria-live=\"polite\"></span></div>\
+<div class=\"actions\"><button type=\"button\" class=\"primary\" data-action=\"check-app\" id=\"check-app\" hidden>Check from your app</button><button type=\"button\" class=\"primary\" data-action=\"send\" id=\"send\">Send for real</button><button type=\"button\" data-action=\"copy-fetch\">Copy as fetch()</button><button type=\"button\" data-action=\"copy-curl\">Copy as curl</button><button type=\"button\" data-action=\"share\">Copy link</button><span id=\"status\" role=\"status\" aria-live=\"polite\"></span></div>\
 <pre id=\"snippet\" class=\"snippet\" hidden></pre>\
 <div class=\"grid\"><section id=\"prediction\" aria-labelledby=\"prediction-title\"></section><section id=\"reality\" aria-labelledby=\"reality-title\"></section></div></section>\
 <section id=\"avoid\" aria-labelledby=\"avoid-title\"></section>",
@@ -410,11 +473,21 @@ fn on_click(shared: &Shared, event: &Event) {
             let shared = shared.clone();
             wasm_bindgen_futures::spawn_local(async move { send_composition(&shared).await });
         }
+        "check-app" => {
+            let shared = shared.clone();
+            wasm_bindgen_futures::spawn_local(async move { yours::check_from_app(&shared).await });
+        }
         "copy-fetch" | "copy-curl" | "share" => {
             let app = shared.borrow();
             let text = match action.as_str() {
                 "share" => web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default(),
                 "copy-fetch" => app.predicted.as_ref().map(|p| fetch_snippet(&call(&app.composition, &p.url))).unwrap_or_default(),
+                // Your server: the request from your app's origin, and the
+                // preflight the selected profile sends first.
+                _ if app.composition.server.is_yours() => match yours::app_check(&app.composition) {
+                    Ok(check) => curl_snippet(&check.call, &check.page.to_string(), probe::preflight_of(&check, app.composition.browser).as_ref()),
+                    Err(e) => format!("# nothing to copy: {e}\n"),
+                },
                 _ => app
                     .predicted
                     .as_ref()
@@ -476,18 +549,22 @@ fn on_input(shared: &Shared, event: &Event) {
         return;
     }
     let mut c = read_form_clamped(&document, &app);
+    let was_yours = c.server.is_yours();
+    if was_yours {
+        app.yours.setup = Some(c.server.clone());
+    }
     if name == "srv-kind" {
-        let want_policy = input_checked_value(&document, "srv-kind") == "policy";
         let page = app.page_origin.clone();
-        c.server = if want_policy {
-            preset("policy-this-origin", &page, &c)
-        } else {
-            preset("allow", &page, &c)
-        }
-        .unwrap_or(c.server);
+        let server = match input_checked_value(&document, "srv-kind").as_str() {
+            "policy" => preset("policy-this-origin", &page, &c),
+            "yours" => Some(app.yours.setup.clone().unwrap_or_else(yours::default_setup)),
+            _ => preset("allow", &page, &c),
+        };
+        c.server = server.unwrap_or(c.server);
         app.composition = c.clamped();
         // The switch keeps focus: only the answer below it is re-rendered.
         render_server_answer(&app);
+        left_yours(&app, was_yours);
         // The preset no longer describes the server.
         if let Some(select) = by_id(&document, "srv-preset").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()) {
             select.set_value("");
@@ -504,6 +581,7 @@ fn on_input(shared: &Shared, event: &Event) {
             // The select keeps focus and its value, so the arrow keys go on
             // from this preset: only the answer below it is re-rendered.
             render_server_answer(&app);
+            left_yours(&app, was_yours);
             repredict(&mut app);
         }
         return;
@@ -513,7 +591,16 @@ fn on_input(shared: &Shared, event: &Event) {
             area.set_disabled(!checked(&document, "req-has-body"));
         }
     let problems_before = policy_problems(&app.composition);
+    let notes_before = yours::notes_html(&app.composition);
     app.composition = c;
+    if app.composition.server.is_yours() {
+        // The URL's and the origin's problems, without moving focus out of
+        // the field (and announced only when they change).
+        let notes = yours::notes_html(&app.composition);
+        if notes != notes_before {
+            set_html("yours-notes", &notes);
+        }
+    }
     if policy_problems(&app.composition) != problems_before {
         // Re-render the problem list without moving focus out of the field.
         if let Some(list) = document.query_selector("#server-panel .problems").ok().flatten() {
@@ -528,6 +615,14 @@ fn on_input(shared: &Shared, event: &Event) {
         }
     }
     repredict(&mut app);
+}
+
+/// After the server's kind changed: when it was your server and is no more,
+/// the reality panel goes back to the companion server's.
+fn left_yours(app: &App, was_yours: bool) {
+    if was_yours && !app.composition.server.is_yours() {
+        set_html("reality", REALITY_HINT);
+    }
 }
 
 fn input_checked_value(document: &Document, name: &str) -> String {
@@ -558,8 +653,13 @@ fn copy_to_clipboard(text: &str) {
     }
 }
 
-/// Sends the composed request for real and renders what happened.
+/// Sends the composed request for real and renders what happened (for
+/// your server: from this page, beside the check for this page's origin).
 pub async fn send_composition(shared: &Shared) {
+    if shared.borrow().composition.server.is_yours() {
+        yours::send_from_page(shared).await;
+        return;
+    }
     let (call, shown_url, repeat, log_url, expected) = {
         let mut app = shared.borrow_mut();
         // A fresh run: its own URL, its own (empty) log and preflight cache.

@@ -85,6 +85,8 @@ fn allowing_scenario(request: ScenarioRequest, max_age: Option<&str>, repeat: u3
             headers: vec![h("Access-Control-Allow-Origin", "{origin}"), h("Content-Type", "text/plain")],
             body: Some("saved".to_owned()),
         },
+        hops: Vec::new(),
+        environment: Default::default(),
         expect: Default::default(),
     }
 }

@@ -11,10 +11,12 @@ pub mod avoid;
 pub mod dom;
 pub mod net;
 pub mod predict;
+pub mod probe;
 pub mod reality;
 pub mod state;
 pub mod tour;
 pub mod view;
+pub mod yours;
 
 /// The companion server's origin, fixed when the page is built
 /// (`CORSLAB_SERVER`, default `http://localhost:8080`, the seed article's).

@@ -32,6 +32,11 @@ pub const MAX_METHOD_LEN: usize = 64;
 pub const MAX_PATH_LEN: usize = 2048;
 /// The longest label, in bytes.
 pub const MAX_ID_LEN: usize = 128;
+/// The longest URL of your server, in bytes.
+pub const MAX_URL_LEN: usize = 2048;
+/// The longest origin of your app, in bytes (a scheme, a host of at most
+/// 253 bytes and a port fit in far less).
+pub const MAX_ORIGIN_LEN: usize = 512;
 
 /// Cuts `text` to at most `max` bytes, on a character boundary.
 fn clip(text: &mut String, max: usize) {
@@ -71,8 +76,13 @@ fn clip_query(query: &mut String, max: usize) {
     }
 }
 
-/// How the companion server answers the composed request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How the server answers the composed request: the companion server, as
+/// scripted or by a policy, or the user's own server.
+// Read by hand (below): serde's derive for an internally tagged enum
+// buffers the whole value first (its private `Content` machinery and a
+// second copy of every field's deserializer), which weighed ~10 KB of the
+// page's gzipped wasm.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ServerSetup {
     /// Scripted answers, replayed by `/replay/{run}`.
@@ -87,6 +97,57 @@ pub enum ServerSetup {
         /// The policy as a query string (`origin=...&method=...`).
         query: String,
     },
+    /// Your own server at any URL, answering for itself: checked by the
+    /// companion server's `/probe` (from your app's origin) and by a real
+    /// `fetch()` from this page.
+    Yours {
+        /// The URL (`http` or `https`; any host, `localhost` and the LAN too).
+        url: String,
+        /// The origin of the app that makes the request.
+        app_origin: String,
+    },
+}
+
+impl<'de> Deserialize<'de> for ServerSetup {
+    /// The JSON the derived `Serialize` writes: `{"kind": "scripted" |
+    /// "policy" | "yours", ...that variant's fields}`, read as one flat
+    /// object (fields of other variants are ignored, as the derive would).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+
+        #[derive(Deserialize)]
+        struct Flat {
+            kind: String,
+            #[serde(default)]
+            preflight: Option<ScriptedResponse>,
+            response: Option<ScriptedResponse>,
+            query: Option<String>,
+            url: Option<String>,
+            app_origin: Option<String>,
+        }
+        fn required<T, E: Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(field))
+        }
+        let flat = Flat::deserialize(deserializer)?;
+        Ok(match flat.kind.as_str() {
+            "scripted" => ServerSetup::Scripted { preflight: flat.preflight, response: required(flat.response, "response")? },
+            "policy" => ServerSetup::Policy { query: required(flat.query, "query")? },
+            "yours" => ServerSetup::Yours { url: required(flat.url, "url")?, app_origin: required(flat.app_origin, "app_origin")? },
+            other => return Err(D::Error::unknown_variant(other, &["scripted", "policy", "yours"])),
+        })
+    }
+}
+
+impl ServerSetup {
+    /// Your server, at `url`, called by an app at `app_origin`.
+    pub fn yours(url: impl Into<String>, app_origin: impl Into<String>) -> ServerSetup {
+        ServerSetup::Yours { url: url.into(), app_origin: app_origin.into() }
+    }
+
+    /// Whether this is [`Yours`](ServerSetup::Yours).
+    pub fn is_yours(&self) -> bool {
+        matches!(self, ServerSetup::Yours { .. })
+    }
 }
 
 /// Everything the page shows, in one value.
@@ -128,6 +189,8 @@ impl Default for Composition {
                 body: Some("{\"a\":1}".to_owned()),
                 page_origin: None,
                 server_origin: None,
+                redirect: Default::default(),
+                context: Default::default(),
             },
             server: ServerSetup::Scripted {
                 preflight: Some(ScriptedResponse {
@@ -157,8 +220,9 @@ impl Default for Composition {
 impl Composition {
     /// The composition with every count and size within the page's limits:
     /// `repeat` in 1..=[`MAX_REPEAT`], at most [`MAX_HEADER_ROWS`] headers
-    /// per list, names, values, bodies, method, path, label and policy query
-    /// cut to their limits (on a character boundary), and no page or server
+    /// per list, names, values, bodies, method, path, label, policy query,
+    /// your server's URL and your app's origin cut to their limits (on a
+    /// character boundary), and no page or server
     /// origin of its own (the page uses its own and [`SERVER`](crate::SERVER)).
     #[must_use]
     pub fn clamped(mut self) -> Composition {
@@ -181,6 +245,10 @@ impl Composition {
                 clip_answer(response);
             }
             ServerSetup::Policy { query } => clip_query(query, MAX_POLICY_QUERY_LEN),
+            ServerSetup::Yours { url, app_origin } => {
+                clip(url, MAX_URL_LEN);
+                clip(app_origin, MAX_ORIGIN_LEN);
+            }
         }
         self
     }
@@ -210,6 +278,8 @@ impl Composition {
             repeat: (self.repeat > 1).then_some(self.repeat),
             preflight_response: preflight.clone(),
             response: response.clone(),
+            hops: Vec::new(),
+            environment: Default::default(),
             expect: Default::default(),
         })
     }
@@ -325,6 +395,25 @@ mod clamp_tests {
         // A short query is left alone.
         let c = from_link(&Composition { server: ServerSetup::Policy { query: "origin=*".to_owned() }, ..Composition::default() });
         assert_eq!(c.server, ServerSetup::Policy { query: "origin=*".to_owned() });
+    }
+
+    #[test]
+    fn a_link_to_your_server_round_trips_and_is_clamped() {
+        let yours = Composition { server: ServerSetup::yours("http://localhost:3001/api", "http://localhost:3000"), ..Composition::default() };
+        assert_eq!(from_link(&yours), yours);
+        let long = Composition {
+            server: ServerSetup::yours(format!("https://example.com/{}", "u".repeat(100_000)), format!("https://{}", "é".repeat(10_000))),
+            ..Composition::default()
+        };
+        let ServerSetup::Yours { url, app_origin } = from_link(&long).server else { unreachable!() };
+        assert_eq!(url.len(), MAX_URL_LEN);
+        assert!(app_origin.len() <= MAX_ORIGIN_LEN && app_origin.len() > MAX_ORIGIN_LEN - 2, "{}", app_origin.len());
+        // As someone would write it by hand.
+        let json = r#"{"id":"x","request":{"method":"GET","path":"/","headers":[],"mode":"cors","credentials":"same-origin","body":null},"server":{"kind":"yours","url":"http://192.168.1.20:8000/x","app_origin":"https://app.example.com"},"browser":"firefox"}"#;
+        let encoded: String = url::form_urlencoded::byte_serialize(json.as_bytes()).collect();
+        let c = Composition::from_fragment(&format!("#lab={encoded}")).expect("a composition");
+        assert_eq!(c.server, ServerSetup::yours("http://192.168.1.20:8000/x", "https://app.example.com"));
+        assert!(c.scenario().is_none(), "your server is no scenario: it answers for itself");
     }
 
     #[test]

@@ -12,8 +12,8 @@ use corslab::{CredentialsMode, Decision, Outcome, RequestMode};
 use crate::predict::Predicted;
 use crate::reality::Reality;
 use crate::state::{
-    Composition, MAX_BODY_LEN, MAX_HEADER_ROWS, MAX_METHOD_LEN, MAX_NAME_LEN, MAX_PATH_LEN, MAX_REPEAT, MAX_VALUE_LEN,
-    ServerSetup,
+    Composition, MAX_BODY_LEN, MAX_HEADER_ROWS, MAX_METHOD_LEN, MAX_NAME_LEN, MAX_ORIGIN_LEN, MAX_PATH_LEN, MAX_REPEAT,
+    MAX_URL_LEN, MAX_VALUE_LEN, ServerSetup,
 };
 
 /// The "Send it" choices, one per count from 1 to [`MAX_REPEAT`] (the
@@ -72,31 +72,46 @@ fn header_rows(prefix: &str, legend: &str, headers: &[(String, String)]) -> Stri
     html
 }
 
+/// The modes the request panel offers, in its order.
+pub const MODES: [RequestMode; 3] = [RequestMode::Cors, RequestMode::NoCors, RequestMode::SameOrigin];
+/// The credentials modes the request panel offers, in its order.
+pub const CREDENTIALS: [CredentialsMode; 3] = [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include];
+
 /// The request panel.
 pub fn request_panel(c: &Composition) -> String {
     let r = &c.request;
     let mut html = String::from("<h2 id=\"request-title\">The request</h2><p class=\"hint\">What the page passes to <code>fetch()</code>.</p><div class=\"fields\">");
     html.push_str(&text_input("req-method", "Method (case kept, as fetch() gets it)", &r.method, &format!(" list=\"methods\" maxlength=\"{MAX_METHOD_LEN}\"")));
     html.push_str("<datalist id=\"methods\"><option value=\"GET\"><option value=\"HEAD\"><option value=\"POST\"><option value=\"PUT\"><option value=\"DELETE\"><option value=\"PATCH\"><option value=\"patch\"><option value=\"OPTIONS\"></datalist>");
-    html.push_str(&text_input("req-path", "Path on the companion server", &r.path, &format!(" maxlength=\"{MAX_PATH_LEN}\"")));
+    // Your server's URL is in the server panel; the path and the repeat
+    // are the companion server's (kept, for when you switch back).
+    let yours = c.server.is_yours();
+    if !yours {
+        html.push_str(&text_input("req-path", "Path on the companion server", &r.path, &format!(" maxlength=\"{MAX_PATH_LEN}\"")));
+    }
     html.push_str("<label for=\"req-mode\">Mode</label><select id=\"req-mode\">");
-    for mode in [RequestMode::Cors, RequestMode::NoCors, RequestMode::SameOrigin] {
+    for mode in MODES {
         html.push_str(&option(mode.as_str(), mode.as_str(), r.mode == mode));
     }
     html.push_str("</select><label for=\"req-credentials\">Credentials</label><select id=\"req-credentials\">");
-    for credentials in [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include] {
+    for credentials in CREDENTIALS {
         html.push_str(&option(credentials.as_str(), credentials.as_str(), r.credentials == credentials));
     }
     html.push_str("</select>");
-    html.push_str("<label for=\"req-repeat\">Send it</label><select id=\"req-repeat\">");
-    // A composition is clamped to 1..=MAX_REPEAT when read; the clamp here
-    // only keeps an unclamped one from showing no choice at all.
-    let repeat = c.repeat.clamp(1, MAX_REPEAT);
-    for (count, label) in (1..).zip(REPEAT_LABELS) {
-        html.push_str(&option(&count.to_string(), label, count == repeat));
+    if !yours {
+        html.push_str("<label for=\"req-repeat\">Send it</label><select id=\"req-repeat\">");
+        // A composition is clamped to 1..=MAX_REPEAT when read; the clamp
+        // here only keeps an unclamped one from showing no choice at all.
+        let repeat = c.repeat.clamp(1, MAX_REPEAT);
+        for (count, label) in (1..).zip(REPEAT_LABELS) {
+            html.push_str(&option(&count.to_string(), label, count == repeat));
+        }
+        html.push_str("</select>");
     }
-    html.push_str("</select>");
     html.push_str("</div>");
+    if yours {
+        html.push_str("<p class=\"hint\">Sent once to your server's URL (in the server's panel).</p>");
+    }
     html.push_str(&header_rows("req-h", "Headers", &r.headers));
     let _ = write!(
         html,
@@ -155,19 +170,33 @@ pub fn server_panel(c: &Composition, policy_problems: &[String]) -> String {
 /// and policy re-renders only the answer below it, never these controls, so
 /// keyboard focus (and the select's position for the arrow keys) stays put.
 pub fn server_head(c: &Composition) -> String {
-    let mut html = String::from("<h2 id=\"server-title\">The server's answer</h2><p class=\"hint\">How the companion server answers: scripted responses, or a CORS policy it applies.</p><div class=\"fields\"><label for=\"srv-preset\">Preset</label><select id=\"srv-preset\"><option value=\"\">Choose a preset…</option>");
+    let mut html = String::from("<h2 id=\"server-title\">The server's answer</h2><p class=\"hint\">How the companion server answers: scripted responses, or a CORS policy it applies. Or your own server, at any URL, answering for itself.</p><div class=\"fields\"><label for=\"srv-preset\">Preset</label><select id=\"srv-preset\"><option value=\"\">Choose a preset…</option>");
     for (value, label) in PRESETS {
         html.push_str(&option(value, label, false));
     }
     html.push_str("</select>");
-    let scripted = matches!(c.server, ServerSetup::Scripted { .. });
-    let _ = write!(
-        html,
-        "<span class=\"label\" id=\"srv-kind-label\">Server</span><span class=\"radios\" role=\"radiogroup\" aria-labelledby=\"srv-kind-label\"><label class=\"check\"><input type=\"radio\" name=\"srv-kind\" id=\"srv-kind-scripted\" value=\"scripted\"{}> scripted</label><label class=\"check\"><input type=\"radio\" name=\"srv-kind\" id=\"srv-kind-policy\" value=\"policy\"{}> policy</label></span></div>",
-        if scripted { " checked" } else { "" },
-        if scripted { "" } else { " checked" },
-    );
+    html.push_str("<span class=\"label\" id=\"srv-kind-label\">Server</span><span class=\"radios\" role=\"radiogroup\" aria-labelledby=\"srv-kind-label\">");
+    for (kind, label) in SERVER_KINDS {
+        let _ = write!(
+            html,
+            "<label class=\"check\"><input type=\"radio\" name=\"srv-kind\" id=\"srv-kind-{kind}\" value=\"{kind}\"{}> {label}</label>",
+            if server_kind(&c.server) == kind { " checked" } else { "" },
+        );
+    }
+    html.push_str("</span></div>");
     html
+}
+
+/// The server panel's kinds: (value, label).
+pub const SERVER_KINDS: [(&str, &str); 3] = [("scripted", "scripted"), ("policy", "policy"), ("yours", "your server")];
+
+/// The kind of a server setup, as [`SERVER_KINDS`] names it.
+pub fn server_kind(server: &ServerSetup) -> &'static str {
+    match server {
+        ServerSetup::Scripted { .. } => "scripted",
+        ServerSetup::Policy { .. } => "policy",
+        ServerSetup::Yours { .. } => "yours",
+    }
 }
 
 /// The server panel's answer: the scripted answers' fields, or the policy's
@@ -202,6 +231,13 @@ pub fn server_answer(c: &Composition, policy_problems: &[String]) -> String {
                 html.push_str("</ul>");
             }
             html.push_str("</fieldset>");
+        }
+        ServerSetup::Yours { url, app_origin } => {
+            html.push_str("<fieldset class=\"answer\"><legend>Your server</legend><div class=\"fields\">");
+            html.push_str(&text_input("yours-url", "URL (http or https; localhost and your LAN too)", url, &format!(" inputmode=\"url\" maxlength=\"{MAX_URL_LEN}\" placeholder=\"https://api.example.com/items\"")));
+            html.push_str(&text_input("yours-origin", "Your app's origin", app_origin, &format!(" maxlength=\"{MAX_ORIGIN_LEN}\" placeholder=\"http://localhost:3000\"")));
+            html.push_str("</div><p class=\"hint\">Two views: <strong>from your app</strong>, where the companion server sends the request with your app's origin and the engine judges what came back (with the fix); and <strong>from this page</strong>, a real <code>fetch()</code> from this browser beside the prediction for this page's origin. A check sends the request to your server once per browser profile: mind a request that changes something there.</p>");
+            let _ = write!(html, "<div id=\"yours-notes\" aria-live=\"polite\">{}</div></fieldset>", crate::yours::notes_html(c));
         }
     }
     html
@@ -248,6 +284,8 @@ fn outcome_banner(decision: &Decision) -> String {
         Outcome::Ok => ("pass", format!("fetch() resolves: status {}", decision.status.unwrap_or_default())),
         Outcome::Opaque => ("info", "fetch() resolves with an opaque response (status 0, nothing readable)".to_owned()),
         Outcome::CorsError => ("fail", "Blocked by CORS: fetch() rejects with a TypeError".to_owned()),
+        Outcome::NetworkError => ("fail", "fetch() rejects with a TypeError: a network error, not CORS".to_owned()),
+        Outcome::Pending => ("skip", "fetch() never settles: it waits for a permission nobody gives".to_owned()),
         Outcome::TypeError => (
             "fail",
             format!(
@@ -385,9 +423,15 @@ pub fn reality_panel(reality: &Reality, predicted: Option<&Expectation>) -> Stri
 
 /// A decision in short: the verdict, the browsers' messages, the steps.
 pub fn decision_summary(decision: &Decision, trace: &[Step]) -> String {
+    decision_detail(decision, trace, false)
+}
+
+/// A decision: the verdict, the browsers' messages, the steps (shown at
+/// once when `open`).
+pub fn decision_detail(decision: &Decision, trace: &[Step], open: bool) -> String {
     let mut html = outcome_banner(decision);
     html.push_str(&messages(decision));
-    let _ = write!(html, "<details><summary>Every step ({})</summary>{}</details>", trace.len(), steps(trace));
+    let _ = write!(html, "<details{}><summary>Every step ({})</summary>{}</details>", if open { " open" } else { "" }, trace.len(), steps(trace));
     html
 }
 

@@ -13,7 +13,7 @@ use corslab_explainer::net::{FetchInit, FetchOutcome, fetch};
 use corslab_explainer::predict::{call, live_url, predict};
 use corslab_explainer::reality::send;
 use corslab_explainer::state::{Composition, MAX_BODY_LEN, MAX_HEADER_ROWS, MAX_REPEAT, ServerSetup};
-use corslab_explainer::{SERVER, dom, tour, view};
+use corslab_explainer::{SERVER, dom, probe, tour, view};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -186,7 +186,7 @@ fn a_passing_scenario_renders_passing_steps_only() {
     assert!(text(&panel, "[data-role=verdict]").starts_with("fetch() resolves: status 200"), "{}", text(&panel, "[data-role=verdict]"));
     assert!(panel.query_selector("li.step.fail").ok().flatten().is_none());
     assert!(panel.query_selector("li.step.pass[data-step=\"preflight.method\"]").ok().flatten().is_some());
-    assert_eq!(panel.query_selector_all("table.browsers tbody tr").expect("rows").length(), 3);
+    assert_eq!(panel.query_selector_all("table.browsers tbody tr").expect("rows").length() as usize, Browser::ALL.len());
 }
 
 // A real send whose reality agrees with the prediction.
@@ -379,4 +379,125 @@ async fn the_send_loop_is_bounded_whatever_it_is_asked() {
     assert_eq!(reality.sent, MAX_REPEAT);
     let log = reality.log.expect("the run's log");
     assert_eq!(log.iter().filter(|l| l.starts_with("PUT /data")).count(), MAX_REPEAT as usize, "{log:?}");
+}
+
+// Your server: the companion server's /probe, judged again in the page.
+
+fn get_call(url: &str) -> corslab::FetchCall {
+    corslab::FetchCall {
+        url: url.to_owned(),
+        method: "GET".into(),
+        headers: vec![],
+        mode: Default::default(),
+        credentials: Default::default(),
+        body: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn probe_checks_a_route_from_your_app_and_from_this_page() {
+    let url = format!("{SERVER}/allow/origin");
+    // Another origin than the one the route names: blocked, and the fix.
+    let check = probe::check_request(&get_call(&url), "http://localhost:3000", None).expect("a check");
+    let probed = probe::probe(&check).await.expect("a report");
+    assert!(!probed.report.passed);
+    assert!(probed.disagreements.is_empty(), "{:?}", probed.disagreements);
+    let chrome = probed.judged(Browser::Chrome).expect("chrome");
+    assert_eq!(chrome.decision.report.as_ref().map(|r| r.chromium.name), Some("AllowOriginMismatch"));
+    assert!(!chrome.steps.is_empty());
+    let changes: Vec<String> = probed.report.fix.changes.iter().map(|c| c.describe()).collect();
+    assert!(changes.iter().any(|c| c.contains("`Access-Control-Allow-Origin: http://localhost:3000`")), "{changes:?}");
+    // This page's origin is the one the route names: it passes, and a real
+    // fetch() agrees with the check.
+    let check = probe::check_request(&get_call(&url), &page(), None).expect("a check");
+    let probed = probe::probe(&check).await.expect("a report");
+    assert!(probed.report.passed, "{:?}", probed.report.browsers);
+    let reality = send(&check.call, &check.call.url, 1, None).await;
+    let expect = &probed.report.browsers[&Browser::Chrome].expect;
+    assert!(reality.agrees_with(expect), "predicted {expect:?}, reality {reality:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_probe_that_cannot_reach_the_url_says_why_in_one_sentence() {
+    // Nothing listens on port 9 (discard): the server answers 502.
+    let check = probe::check_request(&get_call("http://127.0.0.1:9/x"), "http://localhost:3000", None).expect("a check");
+    let error = probe::probe(&check).await.expect_err("nothing listens there");
+    assert!(error.ends_with("(HTTP 502)") && !error.contains('\n'), "{error}");
+}
+
+fn text_of(id: &str) -> String {
+    element::<Element>(id).text_content().unwrap_or_default()
+}
+
+/// Puts the page's URL back as it was when dropped (the page keeps its
+/// composition in the fragment, and the next mount reads it).
+struct CleanUrl(String);
+
+impl CleanUrl {
+    fn new() -> CleanUrl {
+        let location = web_sys::window().expect("window").location();
+        CleanUrl(format!("{}{}", location.pathname().expect("path"), location.search().expect("search")))
+    }
+}
+
+impl Drop for CleanUrl {
+    fn drop(&mut self) {
+        if let Ok(history) = web_sys::window().expect("window").history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&self.0));
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn your_server_is_chosen_with_the_arrow_keys_and_its_fields_keep_focus() {
+    let _clean = CleanUrl::new();
+    let m = mounted();
+    let radio: HtmlInputElement = element("srv-kind-yours");
+    radio.focus().expect("focus");
+    radio.set_checked(true);
+    changed(&radio);
+    assert_eq!(active_id(), "srv-kind-yours");
+    assert!(m.app.borrow().composition.server.is_yours());
+    let document = dom::document().expect("document");
+    assert!(document.get_element_by_id("req-path").is_none(), "your server's URL replaces the path");
+    assert!(!element::<HtmlElement>("check-app").hidden());
+    assert_eq!(text_of("send"), "Send for real from this page");
+    assert_eq!(text_of("prediction-title"), "From your app");
+    assert_eq!(text_of("reality-title"), "From this page");
+    assert!(text_of("prediction-body").contains("not by this browser"), "{}", text_of("prediction-body"));
+    for id in ["yours-url", "yours-origin"] {
+        assert!(m.root.query_selector(&format!("label[for=\"{id}\"]")).ok().flatten().is_some(), "unlabelled field #{id}");
+    }
+    // An origin with a slash: its problem shown, the field kept (and focused).
+    let origin: HtmlInputElement = element("yours-origin");
+    origin.focus().expect("focus");
+    origin.set_value("http://localhost:3000/");
+    changed(&origin);
+    assert_eq!(active_id(), "yours-origin");
+    assert!(element::<HtmlInputElement>("yours-origin") == origin, "the field was re-rendered");
+    let problems = m.root.query_selector("[data-role=yours-problems]").ok().flatten().and_then(|e| e.text_content()).unwrap_or_default();
+    assert!(problems.contains("must not end with '/'"), "{problems}");
+    // A public app calling the companion server on this machine: the Local
+    // Network Access note, and no problem left.
+    origin.set_value("https://app.example.com");
+    changed(&origin);
+    assert_eq!(active_id(), "yours-origin");
+    assert!(m.root.query_selector("[data-role=yours-problems]").ok().flatten().is_none());
+    assert!(m.root.query_selector("[data-role=local-network]").ok().flatten().is_some());
+    assert_eq!(m.app.borrow().composition.server, ServerSetup::yours(format!("{SERVER}/allow/origin"), "https://app.example.com"));
+    // Back to scripted answers: the path is back, the check button hidden.
+    let scripted: HtmlInputElement = element("srv-kind-scripted");
+    scripted.focus().expect("focus");
+    scripted.set_checked(true);
+    changed(&scripted);
+    assert_eq!(active_id(), "srv-kind-scripted");
+    assert!(document.get_element_by_id("req-path").is_some());
+    assert!(element::<HtmlElement>("check-app").hidden());
+    assert_eq!(text_of("prediction-title"), "Prediction");
+    assert_eq!(text_of("reality-title"), "Reality");
+    // ...and coming back restores what was typed.
+    let radio: HtmlInputElement = element("srv-kind-yours");
+    radio.set_checked(true);
+    changed(&radio);
+    assert_eq!(element::<HtmlInputElement>("yours-origin").value(), "https://app.example.com");
 }
