@@ -18,6 +18,7 @@ help:
 	@echo "make verify    [SCENARIOS=\"FILE...\"] [BROWSER=chrome|firefox|webkit|all] [RECORD=OUT]: replay in real browsers (default all), compare"
 	@echo "make test-fixes  every generated fix (corslab fix) run on its real stack and judged"
 	@echo "make bench-server  wrk: policy endpoint vs tower-http vs bare axum"
+	@echo "make soak      [SECONDS=60]: the server under mixed load: errors, memory curve"
 	@echo "make testdata  refresh crates/core/testdata/ from SHARED=$(SHARED)"
 
 setup:
@@ -59,6 +60,13 @@ explain:
 .PHONY: bench-server
 bench-server:
 	@.ci/bench-server
+
+# The companion server under a mixed load for SECONDS (60): /policy/,
+# /replay/ and /log/ (wrk), /probe within its guard; errors, the resident
+# memory curve (flat within 10% after warm-up) and wrk's figures.
+.PHONY: soak
+soak:
+	@SOAK_SECONDS=$(or $(SECONDS),60) .ci/soak/run
 
 # Scenario files to replay in the browsers (default: every file under
 # crates/core/testdata/scenarios/, the copy of ../shared/scenarios/ plus the
