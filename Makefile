@@ -13,12 +13,14 @@ help:
 	@echo "make run       server on http://localhost:8080, page on http://localhost:5050"
 	@echo "make test      every test (cargo, then the browser suites in headless Chromium)"
 	@echo "make build     release page in www/dist/"
+	@echo "make size      the release page's gzipped weight by part, and its wasm by crate"
 	@echo "make predict   SCENARIOS=FILE BROWSER=chrome|firefox|spec: predictions JSON"
 	@echo "make explain   SCENARIOS=FILE: each decision step by step"
 	@echo "make verify    [SCENARIOS=\"FILE...\"] [BROWSER=chrome|firefox|webkit|all] [RECORD=OUT]: replay in real browsers (default all), compare"
 	@echo "make test-fixes  every generated fix (corslab fix) run on its real stack and judged"
 	@echo "make bench-server  wrk: policy endpoint vs tower-http vs bare axum"
 	@echo "make soak      [SECONDS=60]: the server under mixed load: errors, memory curve"
+	@echo "make fuzz      [SECONDS=60] [JOBS=1] [TARGETS=\"origin ...\"] [CAMPAIGN=1]: every fuzz target under AFL++ for SECONDS each"
 	@echo "make testdata  refresh crates/core/testdata/ from SHARED=$(SHARED)"
 
 setup:
@@ -39,6 +41,13 @@ test: setup testdata
 
 build: setup
 	@source .ci/env; cd www && trunk build --release --offline
+
+# The page's weight as `make test` measures it (budget: PAGE_BUDGET in
+# .ci/env), then the wasm by crate (twiggy, from `.ci/setup size`).
+.PHONY: size
+size:
+	@.ci/setup size
+	@.ci/size
 
 testdata:
 	@.ci/testdata "$(SHARED)"
@@ -92,3 +101,19 @@ test-fixes:
 	@.ci/setup fixes
 	@cargo build --locked -q -p corslab-cli
 	@target/debug/corslab test-fixes
+
+# Fuzzing (afl.rs, on the stable toolchain; `.ci/setup fuzz` installs
+# cargo-afl and AFL++ first): every target of crates/fuzz for SECONDS (60)
+# each, JOBS (1) at a time, then per target its executions, execs/s,
+# crashes and hangs, and a summary line; CAMPAIGN=1 adds the runs to
+# crates/fuzz/CAMPAIGN.md. `make test` runs each target's committed corpus
+# instead (crates/fuzz/tests/corpus.rs); `make fuzz-cmin` minimises the
+# corpora with the last runs' finds.
+.PHONY: fuzz fuzz-cmin
+fuzz:
+	@.ci/setup fuzz
+	@crates/fuzz/fuzz.sh --seconds "$(or $(SECONDS),60)" --jobs "$(or $(JOBS),1)" $(if $(CAMPAIGN),--record) $(TARGETS)
+
+fuzz-cmin:
+	@.ci/setup fuzz
+	@crates/fuzz/fuzz.sh --cmin $(TARGETS)

@@ -6,18 +6,23 @@
 //!
 //! Routes:
 //! - the seed article's: `GET /`, `/allow/origin`, `/allow/any`, `/allow/list`;
-//! - `/replay/{run}?...` (any method): answers exactly as the URL scripts it
+//! - `/replay/{run}?...` and `/replay/{run}/{hop}?...` (any method): answer
+//!   exactly as the URL scripts them, a redirect chain hop by hop
 //!   ([`corslab::formats::replay`]);
 //! - `/policy/{run}[/...]?...` (any method): answers as a correct CORS
 //!   middleware with the policy in the URL ([`corslab::policy`]);
 //! - `GET /log/{run}`: what the replay and policy routes received for that
 //!   run, as JSON, readable from any origin;
 //! - `POST /probe`: `corslab check` run by the server for the explainer's
-//!   own pages only ([`probe`]).
+//!   own pages only ([`probe`]);
+//! - `GET /frame` (the explainer's iframe demo) and `GET /frame/fetch` (a
+//!   fixed page that runs one `fetch()` for its parent, always in an opaque
+//!   origin: [`fetch_frame`]).
 //!
 //! The last three echo the request into their answer, so they serve
 //! `fetch()` only: a navigation to them gets a plain-text 403
-//! ([`navigation`]). The seed routes and `/frame` answer navigations too.
+//! ([`navigation`]). The seed routes and the two frame pages answer
+//! navigations too.
 //!
 //! Limits: URLs up to [`MAX_URI_LEN`] bytes (414 beyond), request heads up
 //! to [`MAX_HEAD_LEN`] bytes (hyper answers 431 beyond), a declared body
@@ -43,6 +48,7 @@ use hyper_util::service::TowerToHyperService;
 
 mod guard;
 mod frame;
+pub mod fetch_frame;
 pub mod log;
 pub mod navigation;
 mod policy;
@@ -109,6 +115,7 @@ pub fn app(config: Config) -> Router {
     // The scripted routes: they echo the request, so fetch() only.
     let scripted = Router::new()
         .route("/replay/{run}", any(replay::handle))
+        .route("/replay/{run}/{hop}", any(replay::handle_hop))
         .route_service("/policy/{run}", policy.clone())
         .route_service("/policy/{run}/{*rest}", policy)
         .route("/log/{run}", get(read_log))
@@ -119,6 +126,7 @@ pub fn app(config: Config) -> Router {
         .merge(probe_route(&config.page_origins))
         .merge(seed::routes(config.clone()))
         .route("/frame", get(frame::frame).with_state(Arc::new(config)))
+        .route("/frame/fetch", get(fetch_frame::page))
         .layer(guard::GuardLayer { max_uri_len: MAX_URI_LEN, max_body_len: MAX_BODY_LEN, timeout: REQUEST_TIMEOUT })
 }
 

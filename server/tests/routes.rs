@@ -26,7 +26,16 @@ fn server() -> Router {
 }
 
 fn replay_query(preflight: Option<ScriptedResponse>, response: ScriptedResponse) -> String {
-    ReplaySpec { origin: PAGE.to_owned(), preflight, response, id: Some("t".to_owned()) }.to_query()
+    ReplaySpec {
+        origin: PAGE.to_owned(),
+        top_origin: None,
+        preflight,
+        response,
+        id: Some("t".to_owned()),
+        at: None,
+        hops: Vec::new(),
+    }
+    .to_query()
 }
 
 fn scripted(status: u16, headers: &[(&str, &str)], body: Option<&str>) -> ScriptedResponse {

@@ -61,6 +61,9 @@ fn crafted_link(server: &str, page_origin: &str) -> String {
             body: Some(CRAFTED_PAGE.to_owned()),
         },
         id: None,
+        top_origin: None,
+        at: None,
+        hops: Vec::new(),
     };
     format!("{server}/replay/{NAVIGATION_RUN}?{}", spec.to_query())
 }

@@ -35,7 +35,8 @@ const USAGE: &str = "usage: corslab predict FILE [--browser chrome|firefox|spec]
        corslab explain-error 'CONSOLE LINE' [--json]   (or the lines on stdin)
        corslab har FILE.har|- [--json] [--browser chrome|firefox|webkit|spec|all] [--to-scenarios OUT.json]
        corslab verify [FILE...] [--browser chrome|firefox|webkit|all]... [--record OUT] [--chromium PATH] [--firefox PATH]
-                      [--python PATH] [--xvfb PATH] [--server-port N] [--page-port N] [--timeout SECONDS]
+                      [--python PATH] [--xvfb PATH] [--server-port N] [--page-port N] [--second-port N]
+                      [--timeout SECONDS] [--parallel N]
        corslab e2e --page URL [--static-page URL] [--screenshot PNG] [--chromium PATH] [--server URL]";
 
 fn main() -> ExitCode {
@@ -182,7 +183,13 @@ fn verify_command(args: &[String]) -> Result<(), String> {
             "--page-port" => {
                 options.page_port = u16::try_from(number(arg, args.next())?).map_err(|_| "--page-port: not a port")?;
             }
+            "--second-port" => {
+                options.second_port = u16::try_from(number(arg, args.next())?).map_err(|_| "--second-port: not a port")?;
+            }
+            // How long a fetch is watched before it counts as pending (8 s, as recorded).
             "--timeout" => options.timeout = std::time::Duration::from_secs(number(arg, args.next())?.max(1)),
+            // How many browsers of their own (one per environment) run at once.
+            "--parallel" => options.parallel = usize::try_from(number(arg, args.next())?.max(1)).unwrap_or(1),
             flag if flag.starts_with('-') => return Err(format!("unknown flag {flag:?}\n{USAGE}")),
             file => options.files.push(file.into()),
         }
@@ -198,8 +205,9 @@ fn verify_command(args: &[String]) -> Result<(), String> {
         files.sort();
         options.files = files;
     }
-    if options.server_port == options.page_port {
-        return Err("the page and the server need different ports".to_owned());
+    let ports = [options.server_port, options.page_port, options.second_port];
+    if ports[0] == ports[1] || ports[0] == ports[2] || ports[1] == ports[2] {
+        return Err("the page, the server and the second cross origin need different ports".to_owned());
     }
     if verify::verify(&options)? { Ok(()) } else { Err("some scenarios disagree".to_owned()) }
 }

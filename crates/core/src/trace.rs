@@ -120,6 +120,24 @@ impl Tracer for Vec<Step> {
     }
 }
 
+/// Keeps the steps when `Some`, nothing when `None`: whether to trace is
+/// decided at run time, so one copy of the engine serves both ways (the
+/// page's wasm carries the engine once rather than once per tracer). When
+/// `None`, `make` is never called, as with [`NoTrace`].
+impl Tracer for Option<Vec<Step>> {
+    fn record(&mut self, make: impl FnOnce() -> Step) {
+        if let Some(steps) = self {
+            steps.push(make());
+        }
+    }
+
+    fn fail_last(&mut self, make: impl FnOnce() -> FailureReport) {
+        if let Some(last) = self.as_mut().and_then(|steps| steps.last_mut()) {
+            last.failure = Some(make());
+        }
+    }
+}
+
 /// Spec links, one constant per section, so a newcomer can grep a rule's
 /// anchor and find both the rule and every step that cites it.
 pub mod spec {

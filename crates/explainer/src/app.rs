@@ -6,7 +6,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use corslab::policy::{CorsPolicy, PolicyConfig};
-use corslab::formats::scenario::{ScenarioFile, ScriptedResponse};
+use corslab::formats::scenario::{Scenario, ScenarioFile, ScenarioRequest, ScriptedResponse};
+use serde::Deserialize;
 use corslab::Browser;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -33,7 +34,7 @@ pub struct App {
     pub predicted: Option<Predicted>,
     /// The recorded scenarios, once loaded (they come next to the page, as
     /// `scenarios/*.json`, so the wasm stays small).
-    pub recorded: Vec<corslab::formats::scenario::Scenario>,
+    pub recorded: Vec<Scenario>,
     /// What "your server" has found so far.
     pub yours: yours::Found,
 }
@@ -386,13 +387,61 @@ pub fn mount(root: &Element) -> Result<Shared, JsValue> {
     Ok(shared)
 }
 
+/// What the page reads of a recorded scenario file: what a composition
+/// takes from each scenario ([`Composition::from_scenario`]). Its hops,
+/// environment and recorded expectations are not read: a composition has
+/// none (and the wasm then carries no reader for them).
+#[derive(Deserialize)]
+struct RecordedFile {
+    format: String,
+    scenarios: Vec<Recorded>,
+}
+
+/// One scenario, as [`RecordedFile`] reads it.
+#[derive(Deserialize)]
+struct Recorded {
+    id: String,
+    #[serde(default)]
+    note: Option<String>,
+    request: ScenarioRequest,
+    #[serde(default)]
+    repeat: Option<u32>,
+    #[serde(default)]
+    preflight_response: Option<ScriptedResponse>,
+    response: ScriptedResponse,
+}
+
+/// The scenarios of a recorded file's JSON text as the page reads them
+/// (without their hops, environment and expectations), once the core has
+/// checked the file (its format, unique ids); `None` for anything else.
+pub fn recorded_scenarios(text: &str) -> Option<Vec<Scenario>> {
+    let file: RecordedFile = crate::json::parse(text).ok()?;
+    let scenarios = file
+        .scenarios
+        .into_iter()
+        .map(|r| Scenario {
+            id: r.id,
+            note: r.note,
+            request: r.request,
+            repeat: r.repeat,
+            preflight_response: r.preflight_response,
+            response: r.response,
+            hops: Vec::new(),
+            environment: Default::default(),
+            expect: Default::default(),
+        })
+        .collect();
+    let file = ScenarioFile { format: file.format, recorded_with: Default::default(), scenarios };
+    Some(file.checked().ok()?.scenarios)
+}
+
 /// Fetches the recorded scenario files and fills the list.
 async fn load_recorded(shared: &Shared) {
     let mut scenarios = Vec::new();
     for name in SCENARIO_FILES {
         if let Some(text) = crate::net::get_text(&format!("scenarios/{name}")).await
-            && let Ok(file) = ScenarioFile::parse(&text) {
-                scenarios.extend(file.scenarios);
+            && let Some(file) = recorded_scenarios(&text) {
+                scenarios.extend(file);
             }
     }
     let mut options = String::from("<option value=\"\">Choose a recorded scenario…</option>");
@@ -531,9 +580,11 @@ fn on_input(shared: &Shared, event: &Event) {
     if id == "recorded-select" {
         let value = input_value(&document, "recorded-select");
         let browser = shared.borrow().composition.browser;
-        let scenario = shared.borrow().recorded.iter().find(|s| s.id == value).cloned();
-        if let Some(scenario) = scenario {
-            load(shared, Composition::from_scenario(&scenario, browser));
+        // Built while borrowed, so no scenario is cloned (a clone of its
+        // maps weighs in the wasm).
+        let composition = shared.borrow().recorded.iter().find(|s| s.id == value).map(|s| Composition::from_scenario(s, browser));
+        if let Some(composition) = composition {
+            load(shared, composition);
             set_status(&format!("Loaded the recorded scenario {value}."));
         }
         return;
@@ -671,14 +722,39 @@ pub async fn send_composition(shared: &Shared) {
             return;
         }
         let log_url = format!("{SERVER}/log/{}", app.run_id);
-        let expected = app.composition.browser;
+        // Reality is this browser's: compared with this browser's
+        // prediction (the chosen profile's when the core has none for it).
+        let running = crate::running::this_browser();
+        let expected = running.as_ref().map_or(app.composition.browser, |(browser, _)| *browser);
         let expectation = predicted.per_browser.iter().find(|(b, _)| *b == expected).map(|(_, e)| e.clone());
+        let sentence = crate::running::compared_with(running.as_ref(), app.composition.browser);
         // Sent to the live URL; shown at the composed one.
-        (call(&app.composition, &predicted.live_url), predicted.url.clone(), app.composition.repeat, log_url, expectation)
+        (call(&app.composition, &predicted.live_url), predicted.url.clone(), app.composition.repeat, log_url, (expectation, sentence))
     };
+    let (expected, sentence) = expected;
     set_status("Sending…");
     let reality = send(&call, &shown_url, repeat, Some(&log_url)).await;
-    set_html("reality", &view::reality_panel(&reality, expected.as_ref()));
+    set_html("reality", &view::reality_panel(&reality, expected.as_ref(), &sentence));
     let agrees = expected.as_ref().is_some_and(|e| reality.agrees_with(e));
     set_status(if agrees { "Sent: reality agrees with the prediction." } else { "Sent: see where reality and the prediction differ." });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_reads_every_recorded_file_as_the_core_does() {
+        for text in [
+            include_str!("../../core/testdata/scenarios/recorded.json"),
+            include_str!("../../core/testdata/scenarios/frontier.json"),
+        ] {
+            let core = ScenarioFile::parse(text).expect("a scenario file").scenarios;
+            let page = recorded_scenarios(text).expect("the page reads it");
+            let without = |s: &Scenario| Scenario { hops: Vec::new(), environment: Default::default(), expect: Default::default(), ..s.clone() };
+            assert_eq!(page, core.iter().map(without).collect::<Vec<_>>());
+        }
+        assert_eq!(recorded_scenarios(r#"{"format": "cors-scenarios/9", "scenarios": []}"#), None);
+        assert_eq!(recorded_scenarios("not json"), None);
+    }
 }

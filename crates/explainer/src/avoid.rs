@@ -12,6 +12,7 @@ use corslab::formats::replay::ReplaySpec;
 use corslab::formats::scenario::{Expectation, Scenario, ScenarioRequest, ScriptedResponse, run};
 use corslab::fetch::simplify::nearest_simple_request;
 use corslab::{Browser, FetchCall};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -156,14 +157,13 @@ async fn simplify(page: &str, browser: Browser) {
         let _ = write!(html, "<li>{}</li>", view::esc(&change.describe()));
     }
     html.push_str("</ul>");
-    let simple_scenario = Scenario {
-        request: ScenarioRequest {
-            method: simple.call.method.clone(),
-            headers: simple.call.headers.clone(),
-            ..base.request.clone()
-        },
-        ..base.clone()
-    };
+    // The same server, asked the simpler request (built afresh: no clone
+    // of a whole scenario).
+    let simple_scenario = allowing_scenario(
+        ScenarioRequest { method: simple.call.method.clone(), headers: simple.call.headers.clone(), ..base_request() },
+        None,
+        1,
+    );
     let Some((expectation, _)) = predict(&simple_scenario, page, &shown_url, browser) else { return };
     let _ = write!(
         html,
@@ -216,7 +216,7 @@ async fn proxy(page: &str, browser: Browser) {
     let shown_url = crate::predict::shown_url(page, &format!("/api{}", base_request().path));
     // The proxy is an HTTP server of its own: it adds a Date header, which a
     // same-origin page can read.
-    let mut proxied = scenario.clone();
+    let mut proxied = allowing_scenario(base_request(), None, 1);
     proxied.response.headers.push(("Date".to_owned(), "(added by the proxy)".to_owned()));
     let Some((expectation, _)) = predict(&proxied, page, &shown_url, browser) else { return };
     let mut html = format!(
@@ -236,8 +236,37 @@ async fn proxy(page: &str, browser: Browser) {
 /// A `message` listener, kept alive until its answer arrives.
 type MessageListener = Closure<dyn Fn(web_sys::MessageEvent)>;
 
+/// What the page posts to the server's `/frame` page: the request to make
+/// there, on the server's own origin.
+#[derive(Serialize)]
+struct FrameRequest<'a> {
+    path: &'a str,
+    method: &'a str,
+    headers: &'a [(String, String)],
+    body: Option<&'a str>,
+}
+
+/// The message around it, with the id its answer carries back.
+#[derive(Serialize)]
+struct FrameMessage<'a> {
+    id: &'a str,
+    request: FrameRequest<'a>,
+}
+
+/// What the page reads of the `/frame` page's answer.
+#[derive(Deserialize)]
+struct FrameAnswer {
+    id: Option<String>,
+    #[serde(default)]
+    status: u16,
+    #[serde(default, rename = "type")]
+    response_type: String,
+    #[serde(default)]
+    body: String,
+}
+
 /// The iframe's answer, or why there is none.
-async fn ask_frame(request: serde_json::Value) -> Result<serde_json::Value, String> {
+async fn ask_frame(request: FrameRequest<'_>) -> Result<FrameAnswer, String> {
     let document = document().map_err(|_| "no document".to_owned())?;
     let window = web_sys::window().ok_or("no window")?;
     let frame = match document.get_element_by_id("server-frame") {
@@ -262,7 +291,7 @@ async fn ask_frame(request: serde_json::Value) -> Result<serde_json::Value, Stri
         .and_then(|f| f.content_window())
         .ok_or("the iframe has no window")?;
     let id = new_run_id();
-    let message = serde_json::json!({ "id": id, "request": request });
+    let message = crate::json::to_string(&FrameMessage { id: &id, request });
     let answer: Rc<RefCell<Option<MessageListener>>> = Rc::new(RefCell::new(None));
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let expected_id = id.clone();
@@ -274,8 +303,8 @@ async fn ask_frame(request: serde_json::Value) -> Result<serde_json::Value, Stri
             }
             let data = event.data();
             let text = data.as_string().unwrap_or_default();
-            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return };
-            if value.get("id").and_then(|v| v.as_str()) != Some(expected_id.as_str()) {
+            let Ok(answer) = crate::json::parse::<FrameAnswer>(&text) else { return };
+            if answer.id.as_deref() != Some(expected_id.as_str()) {
                 return;
             }
             let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&text));
@@ -287,7 +316,7 @@ async fn ask_frame(request: serde_json::Value) -> Result<serde_json::Value, Stri
         *answer.borrow_mut() = Some(listener);
     });
     target
-        .post_message(&JsValue::from_str(&message.to_string()), SERVER)
+        .post_message(&JsValue::from_str(&message), SERVER)
         .map_err(|_| "postMessage failed")?;
     let timeout = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 5000);
@@ -296,7 +325,7 @@ async fn ask_frame(request: serde_json::Value) -> Result<serde_json::Value, Stri
         .await
         .map_err(|_| "no answer")?;
     let text = settled.as_string().ok_or("the server's page did not answer within 5 s")?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    crate::json::parse(&text)
 }
 
 async fn iframe(page: &str) {
@@ -304,12 +333,12 @@ async fn iframe(page: &str) {
     let run_id = new_run_id();
     let (spec, _) = ReplaySpec::from_scenario(&scenario, SERVER);
     let path = spec.path_and_query(&run_id);
-    let request = serde_json::json!({
-        "path": path,
-        "method": scenario.request.method,
-        "headers": scenario.request.headers,
-        "body": scenario.request.body,
-    });
+    let request = FrameRequest {
+        path: &path,
+        method: &scenario.request.method,
+        headers: &scenario.request.headers,
+        body: scenario.request.body.as_deref(),
+    };
     let mut html = format!(
         "<p>This page ({}) posts the request to a page on {SERVER}, which fetches <code>{}</code> on its own origin: same-origin, no CORS.</p>",
         view::esc(page),
@@ -318,13 +347,10 @@ async fn iframe(page: &str) {
     );
     match ask_frame(request).await {
         Ok(answer) => {
-            let status = answer.get("status").and_then(serde_json::Value::as_u64).unwrap_or_default();
-            let type_ = answer.get("type").and_then(serde_json::Value::as_str).unwrap_or_default();
-            let body = answer.get("body").and_then(serde_json::Value::as_str).unwrap_or_default();
+            let (status, type_, body) = (answer.status, answer.response_type.as_str(), answer.body.as_str());
             let log = crate::net::get_text(&format!("{SERVER}/log/{run_id}")).await.unwrap_or_default();
-            let preflights = serde_json::from_str::<serde_json::Value>(&log)
-                .ok()
-                .and_then(|v| v.as_array().map(|a| a.iter().filter(|e| e.get("preflight").and_then(serde_json::Value::as_bool) == Some(true)).count()))
+            let preflights = crate::json::parse::<Vec<crate::reality::LogEntry>>(&log)
+                .map(|entries| entries.iter().filter(|e| e.preflight).count())
                 .unwrap_or_default();
             let _ = write!(
                 html,

@@ -99,7 +99,7 @@ async fn try_fetch(request: &web_sys::Request) -> Result<FetchOutcome, JsValue> 
             }
         }
     }
-    visible_headers.sort();
+    visible_headers.sort_unstable();
     visible_headers.dedup();
     let response_type = match response.type_() {
         ResponseType::Basic => "basic",

@@ -20,7 +20,7 @@ use corslab::fetch::preflight::PreflightRequest;
 use corslab::formats::check::{CHECK_FORMAT, CheckReport};
 use corslab::trace::Step;
 use corslab::{Browser, Decision, FetchCall, Origin};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use web_sys::{RequestCredentials, RequestMode};
 
 use crate::SERVER;
@@ -95,21 +95,34 @@ pub fn check_request(call: &FetchCall, origin: &str, page_url: Option<String>) -
     Ok(CheckRequest { call: FetchCall { url: url.to_string(), ..call.clone() }, page, cookies: None, page_url })
 }
 
+/// The JSON body of `POST /probe`.
+#[derive(Serialize)]
+struct ProbeBody<'a> {
+    url: &'a str,
+    origin: String,
+    method: &'a str,
+    headers: &'a [(String, String)],
+    body: Option<&'a str>,
+    mode: &'static str,
+    credentials: &'static str,
+    browsers: [&'static str; Browser::ALL.len()],
+    page_url: Option<&'a str>,
+}
+
 /// The JSON body of `POST /probe` for `check`, every profile asked.
 pub fn request_json(check: &CheckRequest) -> String {
     let call = &check.call;
-    serde_json::json!({
-        "url": call.url,
-        "origin": check.page.to_string(),
-        "method": call.method,
-        "headers": call.headers,
-        "body": call.body,
-        "mode": call.mode.as_str(),
-        "credentials": call.credentials.as_str(),
-        "browsers": Browser::ALL.map(Browser::as_str),
-        "page_url": check.page_url,
+    crate::json::to_string(&ProbeBody {
+        url: &call.url,
+        origin: check.page.to_string(),
+        method: &call.method,
+        headers: &call.headers,
+        body: call.body.as_deref(),
+        mode: call.mode.as_str(),
+        credentials: call.credentials.as_str(),
+        browsers: Browser::ALL.map(Browser::as_str),
+        page_url: check.page_url.as_deref(),
     })
-    .to_string()
 }
 
 /// Reads `/probe`'s answer (`status`, `body`) to `check`: the exchanges
@@ -121,12 +134,12 @@ pub fn request_json(check: &CheckRequest) -> String {
 /// what is wrong with the answer.
 pub fn read_answer(check: &CheckRequest, status: u16, body: &str) -> Result<Probed, String> {
     if status != 200 {
-        return Err(match serde_json::from_str::<Refusal>(body) {
+        return Err(match crate::json::parse::<Refusal>(body) {
             Ok(refusal) => format!("{} (HTTP {status})", refusal.error),
             Err(_) => format!("the companion server answered HTTP {status}, without saying why"),
         });
     }
-    let answer: Answer = serde_json::from_str(body).map_err(|e| format!("the companion server's answer is not a report: {e}"))?;
+    let answer: Answer = crate::json::parse(body).map_err(|e| format!("the companion server's answer is not a report: {e}"))?;
     if answer.format != CHECK_FORMAT {
         return Err(format!("the companion server's answer is not a {CHECK_FORMAT} report"));
     }
@@ -134,8 +147,7 @@ pub fn read_answer(check: &CheckRequest, status: u16, body: &str) -> Result<Prob
     let mut judged = Vec::new();
     let mut disagreements = Vec::new();
     for browser in Browser::ALL {
-        // Looked up, not removed: a map's removal code weighs in the wasm.
-        let Some(one) = answer.browsers.get(browser.as_str()) else { continue };
+        let Some(one) = answer.browsers.get(browser) else { continue };
         let judgement = judge(check, browser, &one.exchanges, true);
         if judgement.need.is_some() {
             return Err(format!("the report stops before {} has decided", browser.profile().name));
@@ -158,7 +170,28 @@ pub fn read_answer(check: &CheckRequest, status: u16, body: &str) -> Result<Prob
 #[derive(Deserialize)]
 struct Answer {
     format: String,
-    browsers: BTreeMap<String, Reported>,
+    browsers: Reports,
+}
+
+/// The report's `browsers`, by profile (a struct rather than a map: no map
+/// code for it in the wasm; a profile this page does not know is ignored).
+#[derive(Deserialize)]
+struct Reports {
+    chrome: Option<Reported>,
+    firefox: Option<Reported>,
+    webkit: Option<Reported>,
+    spec: Option<Reported>,
+}
+
+impl Reports {
+    fn get(&self, browser: Browser) -> Option<&Reported> {
+        match browser {
+            Browser::Chrome => self.chrome.as_ref(),
+            Browser::Firefox => self.firefox.as_ref(),
+            Browser::Webkit => self.webkit.as_ref(),
+            Browser::Spec => self.spec.as_ref(),
+        }
+    }
 }
 
 /// What the page reads of one browser's verdict.

@@ -2,7 +2,7 @@
 //! saw of it.
 
 use corslab::formats::scenario::Expectation;
-use serde_json::Value;
+use serde::Deserialize;
 use web_sys::{RequestCredentials, RequestMode};
 
 use crate::net::{FetchInit, FetchOutcome, fetch, get_text};
@@ -102,7 +102,7 @@ trait ErasedJson {
 
 impl<T: serde::Serialize> ErasedJson for T {
     fn json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::json::to_string(self)
     }
 }
 
@@ -186,29 +186,42 @@ fn shown_path(reality: &Reality, logged: &str) -> String {
     url::Url::parse(&reality.url).map(|u| u.path().to_owned()).unwrap_or_else(|_| "/".to_owned())
 }
 
+/// What the page reads of one entry of the server's log (`/log/{run}`).
+#[derive(Deserialize)]
+pub(crate) struct LogEntry {
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    path: String,
+    #[serde(default)]
+    pub(crate) preflight: bool,
+    origin: Option<String>,
+    access_control_request_method: Option<String>,
+    access_control_request_headers: Option<String>,
+}
+
 /// [`read_log`]'s work on the log's JSON text.
 fn apply_log(reality: &mut Reality, text: &str) {
-    let Ok(Value::Array(entries)) = serde_json::from_str::<Value>(text) else { return };
-    let field = |e: &Value, name: &str| e.get(name).and_then(Value::as_str).map(str::to_owned);
+    let Ok(entries) = crate::json::parse::<Vec<LogEntry>>(text) else { return };
     let mut lines = Vec::new();
     let mut preflights = 0;
     let mut last_preflighted = None;
     let mut previous_was_preflight = false;
     for entry in &entries {
-        let preflight = entry.get("preflight").and_then(Value::as_bool).unwrap_or(false);
+        let preflight = entry.preflight;
         let mut line = format!(
             "{} {}{}",
-            field(entry, "method").unwrap_or_default(),
-            shown_path(reality, &field(entry, "path").unwrap_or_default()),
+            entry.method,
+            shown_path(reality, &entry.path),
             if preflight { " — a preflight" } else { "" }
         );
-        if let Some(origin) = field(entry, "origin") {
+        if let Some(origin) = &entry.origin {
             line.push_str(&format!(", Origin: {origin}"));
         }
-        if let Some(method) = field(entry, "access_control_request_method") {
+        if let Some(method) = &entry.access_control_request_method {
             line.push_str(&format!(", Access-Control-Request-Method: {method}"));
         }
-        if let Some(headers) = field(entry, "access_control_request_headers") {
+        if let Some(headers) = &entry.access_control_request_headers {
             line.push_str(&format!(", Access-Control-Request-Headers: {headers}"));
         }
         lines.push(line);
@@ -264,7 +277,7 @@ mod tests {
             )
         );
         assert_eq!((reality.preflights, reality.last_preflighted), (Some(1), Some(true)));
-        let html = crate::view::reality_panel(&reality, None);
+        let html = crate::view::reality_panel(&reality, None, "");
         assert!(!html.contains("/replay/") && !html.contains("/policy/"), "{html}");
         assert!(html.contains("Sent to <code class=\"url\">http://localhost:8080/data</code>"), "{html}");
         assert!(html.contains("data-role=\"routed\""), "{html}");
@@ -276,6 +289,6 @@ mod tests {
         reality.routed = false;
         apply_log(&mut reality, r#"[{"method": "GET", "path": "/allow/any?x=1", "preflight": false}]"#);
         assert_eq!(reality.log.as_deref(), Some(&["GET /allow/any".to_owned()][..]));
-        assert!(!crate::view::reality_panel(&reality, None).contains("data-role=\"routed\""));
+        assert!(!crate::view::reality_panel(&reality, None, "").contains("data-role=\"routed\""));
     }
 }

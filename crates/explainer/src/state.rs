@@ -286,7 +286,7 @@ impl Composition {
 
     /// The URL fragment that restores this composition.
     pub fn to_fragment(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
+        let json = crate::json::to_string(self);
         let encoded: String = url::form_urlencoded::byte_serialize(json.as_bytes()).collect();
         format!("#lab={encoded}")
     }
@@ -298,7 +298,7 @@ impl Composition {
         let json: String = url::form_urlencoded::parse(format!("x={encoded}").as_bytes())
             .next()
             .map(|(_, v)| v.into_owned())?;
-        serde_json::from_str(&json).ok().map(Composition::clamped)
+        crate::json::parse(&json).ok().map(Composition::clamped)
     }
 }
 
@@ -314,6 +314,24 @@ mod tests {
         assert_eq!(Composition::from_fragment(&fragment), Some(composition));
         assert_eq!(Composition::from_fragment("#nonsense"), None);
         assert_eq!(Composition::from_fragment("#lab=%7Bbroken"), None);
+    }
+
+    #[test]
+    fn a_server_setup_reads_as_the_derive_wrote_it() {
+        let read = |server: &str| crate::json::parse::<ServerSetup>(server);
+        let response = ScriptedResponse { status: 200, headers: Vec::new(), body: None };
+        assert_eq!(read(r#"{"kind":"scripted","response":{"status":200}}"#), Ok(ServerSetup::Scripted { preflight: None, response: response.clone() }));
+        assert_eq!(
+            read(r#"{"response":{"status":200},"preflight":null,"query":"ignored","kind":"scripted"}"#),
+            Ok(ServerSetup::Scripted { preflight: None, response })
+        );
+        assert_eq!(read(r#"{"kind":"policy","query":"origin=*"}"#), Ok(ServerSetup::Policy { query: "origin=*".to_owned() }));
+        for bad in [r#"{"kind":"scripted"}"#, r#"{"kind":"policy"}"#, r#"{"kind":"yours","url":"http://x/"}"#, r#"{"kind":"other"}"#, r#"{"query":"x"}"#, "[]"] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        for setup in [Composition::default().server, ServerSetup::Policy { query: "origin=*".to_owned() }, ServerSetup::yours("http://h/", "null")] {
+            assert_eq!(read(&crate::json::to_string(&setup)), Ok(setup));
+        }
     }
 }
 

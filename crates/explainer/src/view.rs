@@ -416,9 +416,14 @@ pub fn prediction_body(p: &Predicted) -> String {
     html
 }
 
-/// The reality panel: what happened, and whether the prediction agreed.
-pub fn reality_panel(reality: &Reality, predicted: Option<&Expectation>) -> String {
-    format!("<h2 id=\"reality-title\">Reality</h2>{}", reality_body(reality, predicted))
+/// The reality panel: which browser sent it (`running`, a sentence), what
+/// happened, and whether the prediction agreed.
+pub fn reality_panel(reality: &Reality, predicted: Option<&Expectation>, running: &str) -> String {
+    format!(
+        "<h2 id=\"reality-title\">Reality</h2><p class=\"hint\" data-role=\"running-browser\">{}</p>{}",
+        esc(running),
+        reality_body(reality, predicted)
+    )
 }
 
 /// A decision in short: the verdict, the browsers' messages, the steps.

@@ -22,6 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const HELLO: &str = "Hello from the server!";
 const RECORDED: &str = include_str!("../../core/testdata/scenarios/recorded.json");
+const FRONTIER: &str = include_str!("../../core/testdata/scenarios/frontier.json");
 
 async fn get(path: &str) -> FetchOutcome {
     fetch(&format!("{SERVER}{path}"), &FetchInit::default()).await
@@ -200,18 +201,24 @@ async fn a_real_send_agrees_with_the_prediction() {
         .map(recorded)
         .into_iter()
         .chain([policy(allowing.to_query()), policy(refusing.to_query())]);
+    // The suite runs in Chromium and in Firefox: reality is compared with
+    // the prediction for the browser it runs in, which the page names.
+    let running = corslab_explainer::running::this_browser().expect("a browser the core has a profile for");
+    assert!(matches!(running.0, Browser::Chrome | Browser::Firefox), "{running:?}");
     for c in compositions {
         let id = c.id.clone();
         let run = format!("t{}", (js_sys::Math::random() * 1e9) as u64);
         let (url, _) = live_url(&c, &page(), SERVER, &run);
         let predicted = predict(&c, &page(), &url);
         assert_eq!(predicted.url, format!("{SERVER}{}", c.request.path));
-        let expectation = predicted.per_browser.iter().find(|(b, _)| *b == Browser::Chrome).map(|(_, e)| e.clone()).expect("chrome");
+        let expectation = predicted.per_browser.iter().find(|(b, _)| *b == running.0).map(|(_, e)| e.clone()).expect("this browser's");
         // Sent to the live URL, shown at the composed one.
         let reality = send(&call(&c, &predicted.live_url), &predicted.url, c.repeat, Some(&format!("{SERVER}/log/{run}"))).await;
         assert!(reality.agrees_with(&expectation), "{id}: predicted {expectation:?}, reality {reality:?}");
         assert!(reality.log.as_ref().is_some_and(|l| !l.is_empty()), "{id}: the server's log for the run was not read");
-        let panel = view::reality_panel(&reality, Some(&expectation));
+        let sentence = corslab_explainer::running::compared_with(Some(&running), Browser::Chrome);
+        let panel = view::reality_panel(&reality, Some(&expectation), &sentence);
+        assert!(panel.contains(&format!("This page runs in {}", running.1)), "{id}: {panel}");
         assert!(!panel.contains("aria-label=\"disagrees\""), "{id}: {panel}");
         assert!(!panel.contains("/replay/") && !panel.contains("/policy/"), "{id}: {panel}");
         assert!(panel.contains(&format!("{SERVER}/data")), "{id}: {panel}");
@@ -224,7 +231,7 @@ fn the_page_mounts_every_panel() {
     let root = document.create_element("div").expect("div");
     document.body().expect("body").append_child(&root).expect("append");
     corslab_explainer::app::mount(&root).expect("mount");
-    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-spec"] {
+    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-webkit", "profile-spec"] {
         assert!(document.get_element_by_id(id).is_some(), "missing #{id}");
     }
     assert_eq!(root.query_selector_all("#tour button").expect("buttons").length(), 4);
@@ -500,4 +507,38 @@ fn your_server_is_chosen_with_the_arrow_keys_and_its_fields_keep_focus() {
     radio.set_checked(true);
     changed(&radio);
     assert_eq!(element::<HtmlInputElement>("yours-origin").value(), "https://app.example.com");
+}
+
+// JSON in the page: the browser's JSON.parse and JSON.stringify (through
+// serde-wasm-bindgen), where the core and the native tests use serde_json.
+
+#[wasm_bindgen_test]
+fn the_page_reads_every_recorded_file_as_the_core_does() {
+    for text in [RECORDED, FRONTIER] {
+        let core = ScenarioFile::parse(text).expect("a scenario file").scenarios;
+        let page = corslab_explainer::app::recorded_scenarios(text).expect("the page reads it");
+        assert_eq!(page.len(), core.len());
+        for (page, core) in page.iter().zip(&core) {
+            let without = corslab::formats::scenario::Scenario { hops: Vec::new(), environment: Default::default(), expect: Default::default(), ..core.clone() };
+            assert_eq!(*page, without, "{}", core.id);
+        }
+    }
+    assert_eq!(corslab_explainer::app::recorded_scenarios("{\"format\": \"cors-scenarios/1\", \"scenarios\": [{\"id\": 1}]}"), None);
+}
+
+#[wasm_bindgen_test]
+fn the_page_writes_json_as_serde_json_does() {
+    use corslab_explainer::json;
+    let mut c = Composition::default();
+    c.request.body = Some("\"quoted\" \\ \u{1b}\n\u{2028} é ☃".to_owned());
+    c.request.headers.push(("X-Empty".to_owned(), String::new()));
+    for c in [c.clone(), Composition { server: ServerSetup::Policy { query: "origin=*".to_owned() }, ..c.clone() }, Composition { server: ServerSetup::yours("http://localhost:3001/", "null"), ..c }] {
+        assert_eq!(json::to_string(&c), serde_json::to_string(&c).expect("JSON"));
+        assert_eq!(json::parse::<Composition>(&serde_json::to_string(&c).expect("JSON")), Ok(c.clone()));
+        assert_eq!(Composition::from_fragment(&c.to_fragment()), Some(c));
+    }
+    assert_eq!(json::to_string(&None::<u16>), "null");
+    assert!(json::parse::<u16>("70000").is_err());
+    assert!(json::parse::<Composition>("{").is_err());
+    assert!(json::parse::<Composition>(r#"{"id":"x","request":{"method":"GET","path":"/"},"server":{"kind":"elsewhere"},"browser":"chrome"}"#).is_err());
 }

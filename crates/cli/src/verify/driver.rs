@@ -16,7 +16,7 @@ use corslab::Browser;
 use serde::{Deserialize, Serialize};
 use tokio::process::{Child, Command};
 
-/// One `fetch()` to run: exactly what the page passes.
+/// One `fetch()` to run: exactly what the page passes, and where.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct FetchSpec {
     pub(crate) url: String,
@@ -24,14 +24,54 @@ pub(crate) struct FetchSpec {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) mode: &'static str,
     pub(crate) credentials: &'static str,
+    /// `follow`, `error` or `manual`.
+    pub(crate) redirect: &'static str,
     pub(crate) body: Option<String>,
+    /// Where the fetch runs: `window`, `sandboxed-iframe`, `data-iframe`
+    /// or `blank-iframe` (see [`page_function`]).
+    pub(crate) context: &'static str,
+    /// The fixed page a `sandboxed-iframe` loads (the companion server's
+    /// `/frame/fetch` on the top page's origin).
+    pub(crate) frame_url: String,
+    /// Every URL the fetch may reach (hop 0, then each hop), so a driver
+    /// tells this fetch's requests and console lines from others'. Not
+    /// passed to the page.
+    #[serde(skip)]
+    pub(crate) hop_urls: Vec<String>,
+}
+
+impl FetchSpec {
+    /// Whether `text` names one of this fetch's URLs (with or without the
+    /// userinfo a hop's URL may carry).
+    pub(crate) fn names_ours(&self, text: &str) -> bool {
+        text.contains(&self.url) || self.hop_urls.iter().any(|u| text.contains(u.as_str()) || text.contains(&without_userinfo(u)))
+    }
+
+    /// Whether `url` is one of this fetch's URLs (as a browser reports a
+    /// request: without userinfo).
+    pub(crate) fn is_ours(&self, url: &str) -> bool {
+        url == self.url || self.hop_urls.iter().any(|u| u == url || without_userinfo(u) == url)
+    }
+}
+
+/// `url` without its `user:pass@`.
+pub(crate) fn without_userinfo(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// What one `fetch()` came to, as the browser showed it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub(crate) struct FetchObservation {
-    /// `ok`, `opaque`, `cors-error`, `type-error`, or `network-error`
-    /// (rejected with no CORS error reported).
+    /// `ok`, `opaque`, `cors-error`, `type-error`, `network-error`
+    /// (rejected with no CORS error reported), or `pending` (neither
+    /// resolved nor rejected within the observation window).
     pub(crate) outcome: String,
     pub(crate) status: Option<u16>,
     pub(crate) response_type: Option<String>,
@@ -45,6 +85,39 @@ pub(crate) struct FetchObservation {
     pub(crate) preflights: Option<u32>,
     /// The page's error message, when fetch() rejected or threw.
     pub(crate) error: Option<String>,
+    /// `response.redirected`, when it resolved.
+    pub(crate) redirected: Option<bool>,
+    /// `response.url`, when it resolved.
+    pub(crate) url: Option<String>,
+    /// The browser's network error text for a rejected fetch (Chromium's
+    /// `loadingFailed.errorText`; no other browser reports one).
+    pub(crate) net_error: Option<String>,
+}
+
+impl FetchObservation {
+    /// A fetch that had not settled when the window closed: what the
+    /// drivers then fill in is what was seen meanwhile.
+    pub(crate) fn pending() -> FetchObservation {
+        FetchObservation { outcome: "pending".to_owned(), ..FetchObservation::default() }
+    }
+}
+
+/// What a browser is started with for a scenario's `environment`
+/// (`cors-scenarios/2`), at the live origins: verify starts a browser of its
+/// own for each environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Environment {
+    /// Chromium's extra switches, as written (`--name=value`): the address
+    /// space overrides and the scenario's own.
+    pub(crate) chromium_switches: Vec<String>,
+    /// Firefox's prefs for the fresh profile: the address space overrides
+    /// and the scenario's own, values as JSON.
+    pub(crate) firefox_prefs: Vec<(String, serde_json::Value)>,
+    /// Permissions granted to [`page_origin`](Self::page_origin) before the
+    /// first fetch, by CDP `PermissionType` name.
+    pub(crate) grants: Vec<String>,
+    /// The top-level page's origin.
+    pub(crate) page_origin: String,
 }
 
 /// Why a driver could not do its job.
@@ -97,30 +170,70 @@ pub(crate) trait BrowserDriver {
     fn version(&self) -> &str;
     /// Loads `url` in the page that runs the fetches.
     async fn open(&mut self, url: &str) -> Result<(), DriverError>;
-    /// Runs one fetch in the open page and observes it.
-    async fn fetch(&mut self, spec: &FetchSpec, timeout: Duration) -> Result<FetchObservation, DriverError>;
+    /// Runs one fetch in the open page and observes it for at most
+    /// `window`: a fetch that has not settled by then is `pending`, with
+    /// what was seen meanwhile (the page must then be opened again).
+    async fn fetch(&mut self, spec: &FetchSpec, window: Duration) -> Result<FetchObservation, DriverError>;
     /// Closes the browser; nothing is left running, its profile is removed.
     async fn close(self) -> Result<(), DriverError>;
 }
 
-/// The function each fetch runs in the page, given the [`FetchSpec`] as an
-/// object. A `TypeError` from the `Request` constructor is `fetch()`
-/// refusing before any network activity.
-pub(crate) const FETCH_JS: &str = r#"async (spec) => {
-  const init = { method: spec.method, headers: spec.headers, mode: spec.mode, credentials: spec.credentials };
-  if (spec.body !== null) init.body = spec.body;
-  let request;
-  try { request = new Request(spec.url, init); }
-  catch (e) { return { kind: "type-error", message: String(e) }; }
-  try {
-    const response = await fetch(request);
-    const headers = [...new Set([...response.headers.keys()].map((k) => k.toLowerCase()))].sort();
-    try { await response.arrayBuffer(); } catch (e) {}
-    return { kind: "resolved", status: response.status, type: response.type, headers };
-  } catch (e) {
-    return { kind: "rejected", message: String(e) };
-  }
-}"#;
+/// The function each fetch runs in the top-level page, given the
+/// [`FetchSpec`] as an object: [`FETCH_JS`] in the page itself (`window`),
+/// or in an iframe the page makes for it: `<iframe sandbox="allow-scripts"
+/// src="/frame/fetch">` (`sandboxed-iframe`: an opaque origin) or an
+/// `<iframe src="data:text/html,…">` holding the same fixed page
+/// (`data-iframe`: opaque too), each sent the spec by `postMessage` and
+/// posting the result back; or an `<iframe>` without `src` (`blank-iframe`:
+/// `about:blank`, the page's own origin), whose own realm runs the fetch.
+/// A frame stays until the next fetch, so nothing it logs late is lost.
+pub(crate) fn page_function() -> &'static str {
+    static FUNCTION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let frame_html = serde_json::to_string(&corslab_server::fetch_frame::frame_html()).unwrap_or_default();
+        format!(
+            r#"async (spec) => {{
+  const run = {FETCH_JS};
+  for (const old of document.querySelectorAll("iframe[data-corslab]")) old.remove();
+  if (!spec.context || spec.context === "window") return run(spec);
+  const frame = document.createElement("iframe");
+  frame.setAttribute("data-corslab", spec.context);
+  if (spec.context === "sandboxed-iframe") {{
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.src = spec.frame_url;
+  }} else if (spec.context === "data-iframe") {{
+    frame.src = "data:text/html," + encodeURIComponent({frame_html});
+  }} else if (spec.context !== "blank-iframe") {{
+    return {{ kind: "driver-error", message: "unknown context " + spec.context }};
+  }}
+  const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, {{ once: true }}));
+  document.body.appendChild(frame);
+  if (spec.context === "blank-iframe") {{
+    const inner = frame.contentWindow.eval("(" + run.toString() + ")");
+    return JSON.parse(JSON.stringify(await inner(spec)));
+  }}
+  await loaded;
+  const id = String(Math.random()).slice(2);
+  const answer = new Promise((resolve) => {{
+    addEventListener("message", function listen(event) {{
+      if (event.source !== frame.contentWindow) return;
+      let data;
+      try {{ data = JSON.parse(event.data); }} catch (e) {{ return; }}
+      if (!data || data.id !== id) return;
+      removeEventListener("message", listen);
+      resolve(data.result);
+    }});
+  }});
+  frame.contentWindow.postMessage(JSON.stringify(Object.assign({{ id }}, spec)), "*");
+  return answer;
+}}"#
+        )
+    });
+    FUNCTION.as_str()
+}
+
+/// The function that runs one `fetch()` (the companion server's, which its
+/// fixed frame page runs too).
+pub(crate) use corslab_server::fetch_frame::FETCH_JS;
 
 /// What [`FETCH_JS`] returns.
 #[derive(Debug, Deserialize)]
@@ -131,6 +244,8 @@ pub(crate) struct PageResult {
     pub(crate) type_: Option<String>,
     pub(crate) headers: Option<Vec<String>>,
     pub(crate) message: Option<String>,
+    pub(crate) redirected: Option<bool>,
+    pub(crate) url: Option<String>,
 }
 
 impl PageResult {
@@ -148,10 +263,13 @@ impl PageResult {
         match self.kind.as_str() {
             "resolved" => {
                 let type_ = self.type_.unwrap_or_default();
-                observation.outcome = if type_ == "opaque" { "opaque" } else { "ok" }.to_owned();
+                // `opaqueredirect` (redirect: "manual") is recorded `opaque` too.
+                observation.outcome = if type_.starts_with("opaque") { "opaque" } else { "ok" }.to_owned();
                 observation.status = self.status;
                 observation.response_type = Some(type_);
                 observation.visible_headers = self.headers.unwrap_or_default();
+                observation.redirected = self.redirected;
+                observation.url = self.url;
             }
             "type-error" => {
                 observation.outcome = "type-error".to_owned();

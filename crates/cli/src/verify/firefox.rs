@@ -26,7 +26,8 @@ use tokio::process::{Child, Command};
 use super::bidi::Bidi;
 use super::console::firefox_error;
 use super::driver::{
-    BrowserDriver, DriverError, FETCH_JS, FetchObservation, FetchSpec, PageResult, Profile, stop, version_line,
+    BrowserDriver, DriverError, Environment, FetchObservation, FetchSpec, PageResult, Profile, page_function, stop,
+    version_line,
 };
 
 /// Preferences written to the fresh profile's `user.js`: no first-run pages,
@@ -82,6 +83,24 @@ const CONSOLE_LISTENER_JS: &str = r#"(() => {
   return "ok";
 })()"#;
 
+/// Grants a permission (`loopback-network`, `local-network`) to an origin,
+/// from the chrome realm: `(origin, permission) => "ok"`.
+const GRANT_JS: &str = r#"(origin, permission) => {
+  const principal = Services.scriptSecurityManager.createContentPrincipalFromOrigin(origin);
+  Services.perms.addFromPrincipal(principal, permission, Services.perms.ALLOW_ACTION);
+  return Services.perms.testExactPermissionFromPrincipal(principal, permission) === Services.perms.ALLOW_ACTION ? "ok" : "not granted";
+}"#;
+
+/// Firefox's permission for a CDP `PermissionType` name, if it has one
+/// (`../shared/scenarios/README.md`: other names grant nothing).
+fn firefox_permission(cdp: &str) -> Option<&'static str> {
+    match cdp {
+        "loopbackNetwork" => Some("loopback-network"),
+        "localNetwork" => Some("local-network"),
+        _ => None,
+    }
+}
+
 /// Takes every console entry gathered so far.
 const CONSOLE_DRAIN_JS: &str = "JSON.stringify(globalThis.__corslabConsole.splice(0))";
 
@@ -116,8 +135,10 @@ impl std::fmt::Debug for Firefox {
 }
 
 impl Firefox {
-    /// Starts headless Firefox with a fresh profile and opens a BiDi session.
-    pub(crate) async fn launch(executable: &Path) -> Result<Firefox, DriverError> {
+    /// Starts headless Firefox with a fresh profile (the environment's prefs
+    /// written into it) and opens a BiDi session; then grants the
+    /// environment's permissions.
+    pub(crate) async fn launch(executable: &Path, environment: &Environment) -> Result<Firefox, DriverError> {
         if !executable.exists() {
             return Err(DriverError::NotFound {
                 what: "Firefox ESR",
@@ -131,7 +152,13 @@ impl Firefox {
             .unwrap_or_else(|| "Firefox headless".to_owned());
         let profile = Profile::fresh("firefox")?;
         let io = |e: std::io::Error| DriverError::Browser(format!("{}: {e}", profile.path().display()));
-        std::fs::write(profile.join("user.js"), USER_JS).map_err(io)?;
+        let mut user_js = USER_JS.to_owned();
+        for (name, value) in &environment.firefox_prefs {
+            // A JSON string, number or boolean is the same in user.js.
+            let name = serde_json::to_string(name).map_err(|e| DriverError::Browser(e.to_string()))?;
+            user_js.push_str(&format!("user_pref({name}, {value});\n"));
+        }
+        std::fs::write(profile.join("user.js"), user_js).map_err(io)?;
         let log = std::fs::File::create(profile.join("firefox.log")).map_err(io)?;
         let log_err = log.try_clone().map_err(io)?;
         let mut child = Command::new(executable)
@@ -144,7 +171,14 @@ impl Firefox {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| DriverError::Browser(format!("cannot start {}: {e}", executable.display())))?;
-        match Self::session(&mut child, profile.path()).await {
+        let started = match Self::session(&mut child, profile.path()).await {
+            Ok((mut bidi, content, chrome)) => match grant(&mut bidi, &chrome, environment).await {
+                Ok(()) => Ok((bidi, content, chrome)),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        match started {
             Ok((bidi, content, chrome)) => Ok(Firefox { child, bidi, content, chrome, version, profile }),
             Err(e) => {
                 stop(&mut child, Duration::from_secs(5)).await;
@@ -207,6 +241,40 @@ impl Firefox {
     }
 }
 
+/// Grants the environment's permissions that Firefox has to its page's
+/// origin, with `Services.perms` in the chrome realm.
+async fn grant(bidi: &mut Bidi, chrome: &str, environment: &Environment) -> Result<(), DriverError> {
+    for permission in environment.grants.iter().filter_map(|g| firefox_permission(g)) {
+        let call = json!({
+            "functionDeclaration": GRANT_JS,
+            "awaitPromise": false,
+            "target": { "context": chrome },
+            "arguments": [
+                { "type": "string", "value": environment.page_origin },
+                { "type": "string", "value": permission },
+            ],
+            "resultOwnership": "none",
+        });
+        let granted = script_value(bidi.command("script.callFunction", call, COMMAND_TIMEOUT).await?)?;
+        if granted.as_str() != Some("ok") {
+            return Err(DriverError::Browser(format!("{permission} for {}: {granted}", environment.page_origin)));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a console line is one of Firefox's Local Network Access notes
+/// (`LocalNetworkAccessPermissionRequired`, `LocalNetworkAccessDetected`).
+fn is_local_network_line(text: &str) -> bool {
+    text.starts_with("Local Network Access ")
+}
+
+/// A line's text up to its first line break (what follows is the JS stack
+/// of the fetch that triggered it).
+fn first_line(text: &str) -> String {
+    text.split('\n').next().unwrap_or_default().trim_end().to_owned()
+}
+
 /// The first browsing context of a `browsingContext.getTree` result.
 fn first_context(tree: &Value) -> Result<String, DriverError> {
     tree["contexts"][0]["context"]
@@ -235,11 +303,11 @@ fn script_value(mut result: Value) -> Result<Value, DriverError> {
     Ok(result["result"]["value"].take())
 }
 
-/// Whether a `network.beforeRequestSent` is a preflight of `url`: `OPTIONS`
-/// with `Access-Control-Request-Method`.
-fn is_preflight_of(params: &Value, url: &str) -> bool {
+/// Whether a `network.beforeRequestSent` is a preflight of one of the
+/// fetch's URLs: `OPTIONS` with `Access-Control-Request-Method`.
+fn is_preflight_of(params: &Value, spec: &FetchSpec) -> bool {
     let request = &params["request"];
-    request["url"] == url
+    request["url"].as_str().is_some_and(|url| spec.is_ours(url))
         && request["method"] == "OPTIONS"
         && request["headers"].as_array().is_some_and(|headers| {
             headers.iter().any(|h| h["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("access-control-request-method")))
@@ -267,22 +335,34 @@ impl BrowserDriver for Firefox {
         self.forget().await
     }
 
-    async fn fetch(&mut self, spec: &FetchSpec, timeout: Duration) -> Result<FetchObservation, DriverError> {
+    async fn fetch(&mut self, spec: &FetchSpec, window: Duration) -> Result<FetchObservation, DriverError> {
         self.forget().await?;
         let argument = serde_json::to_string(spec).map_err(|e| DriverError::Browser(e.to_string()))?;
         let call = json!({
-            "functionDeclaration": format!("async (text) => JSON.stringify(await ({FETCH_JS})(JSON.parse(text)))"),
+            "functionDeclaration": format!("async (text) => JSON.stringify(await ({})(JSON.parse(text)))", page_function()),
             "awaitPromise": true,
             "target": { "context": self.content },
             "arguments": [{ "type": "string", "value": argument }],
             "resultOwnership": "none",
         });
-        let value = script_value(self.bidi.command("script.callFunction", call, timeout).await?)?;
-        let text = value.as_str().ok_or_else(|| DriverError::Browser(format!("page result: {value}")))?;
-        let result: PageResult =
-            serde_json::from_str(text).map_err(|e| DriverError::Browser(format!("page result: {e}")))?;
-        let rejected = result.rejected();
-        let mut observation = result.observation();
+        let result: Option<PageResult> = match self.bidi.command("script.callFunction", call, window).await {
+            // Not settled within the window: pending.
+            Err(DriverError::Hung(_)) => None,
+            Err(e) => return Err(e),
+            Ok(answer) => {
+                let value = script_value(answer)?;
+                let text = value.as_str().ok_or_else(|| DriverError::Browser(format!("page result: {value}")))?;
+                Some(serde_json::from_str(text).map_err(|e| DriverError::Browser(format!("page result: {e}")))?)
+            }
+        };
+        if let Some(PageResult { kind, message, .. }) = &result
+            && kind == "driver-error"
+        {
+            return Err(DriverError::Browser(format!("page: {}", message.as_deref().unwrap_or_default())));
+        }
+        let rejected = result.as_ref().is_some_and(PageResult::rejected);
+        let pending = result.is_none();
+        let mut observation = result.map_or_else(FetchObservation::pending, PageResult::observation);
 
         // This fetch's preflights and console lines. The network events and
         // the console lines come before the page's result as a rule; a
@@ -290,18 +370,19 @@ impl BrowserDriver for Firefox {
         // then a short quiet period catches stragglers.
         let start = Instant::now();
         let hard_deadline = if rejected { Duration::from_millis(1500) } else { Duration::from_millis(100) };
-        let quiet = Duration::from_millis(15);
+        let quiet = Duration::from_millis(if pending { 30 } else { 15 });
         let mut preflights = 0;
         let mut lines: Vec<ConsoleEntry> = Vec::new();
         loop {
             while let Some(event) = self.bidi.try_event() {
-                if event.method == "network.beforeRequestSent" && is_preflight_of(&event.params, &spec.url) {
+                if event.method == "network.beforeRequestSent" && is_preflight_of(&event.params, spec) {
                     preflights += 1;
                 }
             }
-            // Every CORS line names the URL (the same-origin `Security
-            // Error` too): lines about other loads are not ours.
-            lines.extend(self.console().await?.into_iter().filter(|entry| entry.text.contains(&spec.url)));
+            // Every CORS line names a URL of the fetch (the same-origin
+            // `Security Error` and the Local Network Access lines too):
+            // lines about other loads are not ours.
+            lines.extend(self.console().await?.into_iter().filter(|entry| spec.names_ours(&entry.text)));
             if std::env::var_os("CORSLAB_VERIFY_DEBUG").is_some() {
                 eprintln!("[{:>4} ms] firefox: {} preflights, lines {lines:?}", start.elapsed().as_millis(), preflights);
             }
@@ -313,7 +394,14 @@ impl BrowserDriver for Firefox {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         observation.preflights = Some(preflights);
-        observation.console = lines.first().map(|l| l.text.clone());
+        // The first CORS line (a warning counts); Firefox's Local Network
+        // Access lines are informational: the first of them only where no
+        // CORS line came, and without the JS stack Firefox appends to them.
+        observation.console = lines
+            .iter()
+            .find(|l| !is_local_network_line(&l.text))
+            .or_else(|| lines.first())
+            .map(|l| if is_local_network_line(&l.text) { first_line(&l.text) } else { l.text.clone() });
         if let Some((code, parameter)) = lines.iter().filter(|l| !l.warning).find_map(|l| firefox_error(&l.text)) {
             observation.cors_error = Some(code);
             observation.failed_parameter = parameter;

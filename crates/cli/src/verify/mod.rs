@@ -12,12 +12,26 @@
 //! browser and the one that made the recording (`recorded_with`): Debian
 //! serves only its current browsers, so a security update can change what
 //! a browser does with no change of ours.
+//!
+//! `cors-scenarios/2` replays too: three listeners serve one companion
+//! server (the page's origin, the server's, and a second cross origin for
+//! redirects), each hop answered from the one replay URL ([`live`] maps the
+//! recorded origins to them); the `sandboxed-iframe`, `data-iframe` and
+//! `blank-iframe` contexts run the fetch in a frame the page makes
+//! ([`driver::page_function`]); and each distinct `environment` gets a
+//! browser of its own, started with it (Chromium's switches and granted
+//! permissions, Firefox's prefs and permissions; WebKit has no Local
+//! Network Access gate and replays those scenarios as it replays any). A
+//! fetch that has not settled after the recordings' 8 s is `pending`;
+//! browsers of their own run side by side, so their 8 s windows overlap.
+//! What the servers received (`served`) comes from the run log.
 
 mod bidi;
 mod chromium;
 mod console;
 mod driver;
 mod firefox;
+mod live;
 mod webkit;
 
 use std::collections::BTreeMap;
@@ -33,15 +47,18 @@ use axum::response::Html;
 use axum::routing::get;
 use corslab::Browser;
 use corslab::diagnosis::check::CheckRequest;
+use corslab::fetch::local_network::PENDING_AFTER_MS;
 use corslab::formats::replay::ReplaySpec;
-use corslab::formats::scenario::{Expectation, Scenario, ScenarioFile, run};
+use corslab::formats::scenario::{Expectation, SCENARIOS_FORMAT, SCENARIOS_FORMAT_2, Scenario, ScenarioFile, run};
 use corslab_net::{CheckOptions, Client, ClientOptions};
+use futures::StreamExt;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use chromium::Chromium;
-use driver::{BrowserDriver, DriverError, FetchObservation, FetchSpec};
+use driver::{BrowserDriver, DriverError, Environment, FetchObservation, FetchSpec};
 use firefox::Firefox;
+use live::{OriginMap, Origins};
 use webkit::{Webkit, WebkitPrograms};
 
 /// The browsers verify drives, in the order it drives them.
@@ -61,7 +78,13 @@ pub(crate) struct Options {
     pub(crate) xvfb: PathBuf,
     pub(crate) server_port: u16,
     pub(crate) page_port: u16,
+    /// The second cross origin's port (where redirects lead).
+    pub(crate) second_port: u16,
+    /// How long a fetch is watched: one that has neither resolved nor
+    /// rejected by then is `pending` (the recordings watched 8 s).
     pub(crate) timeout: Duration,
+    /// How many browsers of their own (one per environment) run at once.
+    pub(crate) parallel: usize,
 }
 
 impl Default for Options {
@@ -76,7 +99,9 @@ impl Default for Options {
             xvfb: PathBuf::from("/usr/bin/Xvfb"),
             server_port: 18090,
             page_port: 18091,
-            timeout: Duration::from_secs(10),
+            second_port: 18092,
+            timeout: Duration::from_millis(PENDING_AFTER_MS),
+            parallel: 6,
         }
     }
 }
@@ -112,6 +137,9 @@ struct Item {
     file: String,
     /// The file's `recorded_with`: browser → the version that recorded it.
     recorded_with: Arc<BTreeMap<String, String>>,
+    /// Whether its file is `cors-scenarios/2`: its expectations then hold
+    /// `redirected`, `url`, `net_error` and `served`, and are compared.
+    v2: bool,
     scenario: Scenario,
 }
 
@@ -126,6 +154,8 @@ impl Item {
 struct Live<'a> {
     server_origin: String,
     page_origin: String,
+    /// The three live origins.
+    origins: Origins,
     options: &'a Options,
     /// For the server's run log.
     client: Client,
@@ -143,12 +173,18 @@ struct BrowserRun {
     report: String,
     agree: usize,
     disagree: usize,
+    /// Runs whose deciding facts the browser did not let verify see (see
+    /// [`console_unseen`]): neither agreeing nor disagreeing.
+    unseen: usize,
     runs: usize,
     elapsed: Duration,
     /// How `check` compared, beside Chromium only: (scenarios, requests, disagreeing).
     check: Option<(usize, usize, usize)>,
     /// Each item's recorded observation (first pass), when recording.
     recorded: Vec<Option<Expectation>>,
+    /// Scenarios replayed in browsers of their own (an environment each),
+    /// how many such browsers, and the wall time they took side by side.
+    environments: (usize, usize, Duration),
 }
 
 async fn verify_async(options: &Options) -> Result<bool, String> {
@@ -161,6 +197,11 @@ async fn verify_async(options: &Options) -> Result<bool, String> {
     let live = Live {
         server_origin: format!("http://localhost:{}", options.server_port),
         page_origin: format!("http://localhost:{}", options.page_port),
+        origins: Origins {
+            page: format!("http://localhost:{}", options.page_port),
+            server: format!("http://localhost:{}", options.server_port),
+            second: format!("http://localhost:{}", options.second_port),
+        },
         options,
         client,
         nonce: std::time::SystemTime::now()
@@ -169,19 +210,30 @@ async fn verify_async(options: &Options) -> Result<bool, String> {
             .unwrap_or(0),
     };
 
-    // The companion server (with the same-origin page) and the page's server.
+    // One companion server (with the same-origin page) on three
+    // listeners: its own origin, the page's (the page at its root, as the
+    // recordings had it; the rest is the companion server, so a redirect
+    // may lead there) and a second cross origin. One app: one run log.
     let server_router = Router::new().route(PAGE_PATH, get(|| async { Html(PAGE) })).merge(corslab_server::app(
         corslab_server::Config::default(),
     ));
-    let server = Served::start(server_router, options.server_port, "the companion server").await?;
-    let page_router = Router::new().route(CROSS_PAGE_PATH, get(|| async { Html(PAGE) }));
-    let page = match Served::start(page_router, options.page_port, "the page").await {
-        Ok(page) => page,
-        Err(e) => {
-            server.stop().await;
-            return Err(e);
+    let page_router = Router::new().route(CROSS_PAGE_PATH, get(|| async { Html(PAGE) })).fallback_service(server_router.clone());
+    let mut listeners: Vec<Served> = Vec::new();
+    for (router, port, what) in [
+        (server_router.clone(), options.server_port, "the companion server"),
+        (page_router, options.page_port, "the page"),
+        (server_router, options.second_port, "the second cross origin"),
+    ] {
+        match Served::start(router, port, what).await {
+            Ok(served) => listeners.push(served),
+            Err(e) => {
+                for served in listeners {
+                    served.stop().await;
+                }
+                return Err(e);
+            }
         }
-    };
+    }
 
     // One browser after the other (two cores: running them at once would
     // only make each one's timing noisier).
@@ -191,16 +243,10 @@ async fn verify_async(options: &Options) -> Result<bool, String> {
             (0..items.len()).filter(|&i| items[i].replayed_in(browser, recording)).collect();
         let outcome = if chosen.is_empty() {
             Ok(BrowserRun::empty(browser))
+        } else if browser == Browser::Spec {
+            Err("spec is a profile, not a browser: verify replays in chrome, firefox and webkit".to_owned())
         } else {
-            match browser {
-                Browser::Chrome => drive(Chromium::launch(&options.chromium), &items, &chosen, &live).await,
-                Browser::Firefox => drive(Firefox::launch(&options.firefox), &items, &chosen, &live).await,
-                Browser::Webkit => {
-                    let programs = WebkitPrograms { python: options.python.clone(), xvfb: options.xvfb.clone() };
-                    drive(Webkit::launch(&programs), &items, &chosen, &live).await
-                }
-                Browser::Spec => Err("spec is a profile, not a browser: verify replays in chrome, firefox and webkit".to_owned()),
-            }
+            replay_in(browser, &items, &chosen, &live).await
         };
         let outcome = outcome.map_err(|e| format!("{browser}: {e}"));
         // Each browser's disagreements as soon as it is done.
@@ -211,8 +257,9 @@ async fn verify_async(options: &Options) -> Result<bool, String> {
         let _ = std::io::Write::flush(&mut std::io::stdout());
         runs.push(outcome);
     }
-    page.stop().await;
-    server.stop().await;
+    for served in listeners {
+        served.stop().await;
+    }
 
     // The summary: `check`'s line, one line per browser, the totals, and
     // the one line `make test` shows.
@@ -228,7 +275,8 @@ async fn verify_async(options: &Options) -> Result<bool, String> {
                 disagree += run.disagree;
                 total_runs += run.runs;
                 elapsed += run.elapsed;
-                summary.push(format!("{} {}/{}", run.browser, run.agree, run.agree + run.disagree));
+                let unseen = if run.unseen == 0 { String::new() } else { format!(" ({} not observable)", run.unseen) };
+                summary.push(format!("{} {}/{}{unseen}", run.browser, run.agree, run.agree + run.disagree + run.unseen));
             }
             Err(e) => {
                 all_agree = false;
@@ -248,12 +296,22 @@ async fn verify_async(options: &Options) -> Result<bool, String> {
     }
     for run in runs.iter().flatten() {
         let rate = run.runs as f64 / run.elapsed.as_secs_f64().max(1e-9);
+        let (env_runs, env_browsers, env_elapsed) = run.environments;
+        let environments = if env_browsers == 0 {
+            String::new()
+        } else {
+            format!(
+                "; {env_runs} of them in {env_browsers} browsers of their own (environments), side by side in {:.2} s",
+                env_elapsed.as_secs_f64()
+            )
+        };
         let _ = writeln!(
             out,
-            "{}: {} agree, {} disagree ({} scenario runs in {:.2} s: {rate:.1} scenarios/s; {} started in {:.2} s, stopped in {:.2} s)",
+            "{}: {} agree, {} disagree{} ({} scenario runs in {:.2} s: {rate:.1} scenarios/s; {} started in {:.2} s, stopped in {:.2} s{environments})",
             run.browser,
             run.agree,
             run.disagree,
+            if run.unseen == 0 { String::new() } else { format!(", {} not observable", run.unseen) },
             run.runs,
             run.elapsed.as_secs_f64(),
             run.version,
@@ -300,11 +358,117 @@ impl BrowserRun {
             report: String::new(),
             agree: 0,
             disagree: 0,
+            unseen: 0,
             runs: 0,
             elapsed: Duration::ZERO,
             check: None,
             recorded: Vec::new(),
+            environments: (0, 0, Duration::ZERO),
         }
+    }
+}
+
+/// What one browser (the one for the scenarios without an environment, or
+/// one of an environment's) saw.
+struct Observations {
+    version: String,
+    started_in: Duration,
+    closed_in: Duration,
+    /// The replay's time, launch and close aside.
+    elapsed: Duration,
+    /// Per pass, per item (by index).
+    observed: Vec<Vec<Option<Observed>>>,
+}
+
+/// The environment a scenario is replayed in by `browser`, or `None` for
+/// none: WebKit has no Local Network Access gate, so every scenario runs
+/// there as any other does; in Chromium and Firefox a scenario with a
+/// non-empty `environment` was recorded in a browser of its own.
+fn environment_of(item: &Item, browser: Browser, live: &Live<'_>) -> Option<(String, Environment)> {
+    if browser == Browser::Webkit || item.scenario.environment.is_empty() {
+        return None;
+    }
+    let page = if item.scenario.is_same_origin() { &live.server_origin } else { &live.page_origin };
+    let environment = match OriginMap::new(&item.scenario, page, &live.origins) {
+        Ok(map) => live::environment(&map.scenario(&item.scenario).environment, page),
+        Err(_) => Environment { page_origin: page.clone(), ..Environment::default() },
+    };
+    let key = format!("{}@{page}", serde_json::to_string(&item.scenario.environment).unwrap_or_default());
+    Some((key, environment))
+}
+
+/// Replays the chosen items in `browser`: those without an environment in
+/// one browser, then each distinct environment's in a browser of its own,
+/// several side by side (a Firefox `pending` costs its 8 s once for all);
+/// then compares each observation with the prediction.
+async fn replay_in(browser: Browser, items: &[Item], chosen: &[usize], live: &Live<'_>) -> Result<BrowserRun, String> {
+    let mut plain: Vec<usize> = Vec::new();
+    let mut environments: Vec<(String, Environment, Vec<usize>)> = Vec::new();
+    for &index in chosen {
+        match environment_of(&items[index], browser, live) {
+            None => plain.push(index),
+            Some((key, environment)) => match environments.iter_mut().find(|(k, _, _)| *k == key) {
+                Some((_, _, indices)) => indices.push(index),
+                None => environments.push((key, environment, vec![index])),
+            },
+        }
+    }
+    let main = if plain.is_empty() {
+        None
+    } else {
+        Some(observe_in(browser, &Environment::default(), items, &plain, live).await?)
+    };
+    let side_by_side = Instant::now();
+    let separate: Vec<Result<Observations, String>> = futures::stream::iter(&environments)
+        .map(|(_, environment, indices)| observe_in(browser, environment, items, indices, live))
+        .buffer_unordered(live.options.parallel.max(1))
+        .collect()
+        .await;
+    let separate_elapsed = side_by_side.elapsed();
+    let separate: Vec<Observations> = separate.into_iter().collect::<Result<_, _>>()?;
+
+    // One table of observations: per pass, per item.
+    let passes = if live.options.record.is_some() { 2 } else { 1 };
+    let mut observed: Vec<Vec<Option<Observed>>> = vec![vec![None; items.len()]; passes];
+    for part in main.iter().chain(&separate) {
+        for (pass, results) in part.observed.iter().enumerate() {
+            for (index, result) in results.iter().enumerate() {
+                if result.is_some() {
+                    observed[pass][index].clone_from(result);
+                }
+            }
+        }
+    }
+    let first = main.as_ref().or(separate.first());
+    let version = first.map(|o| o.version.clone()).unwrap_or_default();
+    let mut run = compare_all(browser, &version, items, chosen, &observed, live)?;
+    if let Some(main) = &main {
+        run.started_in = main.started_in;
+        run.closed_in = main.closed_in;
+    }
+    run.elapsed = main.as_ref().map_or(Duration::ZERO, |m| m.elapsed) + if environments.is_empty() { Duration::ZERO } else { separate_elapsed };
+    let separate_runs = environments.iter().map(|(_, _, indices)| indices.len()).sum::<usize>() * passes;
+    run.environments = (separate_runs, environments.len(), if environments.is_empty() { Duration::ZERO } else { separate_elapsed });
+    Ok(run)
+}
+
+/// Launches `browser` with `environment`, replays `indices` in it, closes it.
+async fn observe_in(
+    browser: Browser,
+    environment: &Environment,
+    items: &[Item],
+    indices: &[usize],
+    live: &Live<'_>,
+) -> Result<Observations, String> {
+    let options = live.options;
+    match browser {
+        Browser::Chrome => drive(Chromium::launch(&options.chromium, environment), items, indices, live).await,
+        Browser::Firefox => drive(Firefox::launch(&options.firefox, environment), items, indices, live).await,
+        Browser::Webkit => {
+            let programs = WebkitPrograms { python: options.python.clone(), xvfb: options.xvfb.clone() };
+            drive(Webkit::launch(&programs), items, indices, live).await
+        }
+        Browser::Spec => Err("spec is a profile, not a browser".to_owned()),
     }
 }
 
@@ -314,29 +478,36 @@ async fn drive<D: BrowserDriver>(
     items: &[Item],
     chosen: &[usize],
     live: &Live<'_>,
-) -> Result<BrowserRun, String> {
+) -> Result<Observations, String> {
     let started = Instant::now();
     let mut browser = launch.await.map_err(|e| e.to_string())?;
     let started_in = started.elapsed();
-    let outcome = replay_all(&mut browser, items, chosen, live).await;
+    let outcome = observe_all(&mut browser, items, chosen, live).await;
     let closing = Instant::now();
+    let version = browser.version().to_owned();
     let closed = browser.close().await;
-    let mut run = outcome?;
+    let (observed, elapsed) = outcome?;
     closed.map_err(|e| format!("close: {e}"))?;
-    run.started_in = started_in;
-    run.closed_in = closing.elapsed();
-    Ok(run)
+    if std::env::var_os("CORSLAB_VERIFY_DEBUG").is_some() {
+        eprintln!(
+            "browser: started in {:.2} s, {} scenarios in {:.2} s, closed in {:.2} s",
+            started_in.as_secs_f64(),
+            chosen.len(),
+            elapsed.as_secs_f64(),
+            closing.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Observations { version, started_in, closed_in: closing.elapsed(), elapsed, observed })
 }
 
-/// Replays every chosen item (twice when recording) and compares.
-async fn replay_all<D: BrowserDriver>(
+/// Replays every chosen item (twice when recording) in an open browser.
+async fn observe_all<D: BrowserDriver>(
     browser: &mut D,
     items: &[Item],
     chosen: &[usize],
     live: &Live<'_>,
-) -> Result<BrowserRun, String> {
+) -> Result<(Vec<Vec<Option<Observed>>>, Duration), String> {
     let which = browser.browser();
-    let version = browser.version().to_owned();
     let passes = if live.options.record.is_some() { 2 } else { 1 };
     let mut observed: Vec<Vec<Option<Observed>>> = Vec::new();
     let started = Instant::now();
@@ -362,9 +533,9 @@ async fn replay_all<D: BrowserDriver>(
                 let live_origin = if same_origin { &live.server_origin } else { &live.page_origin };
                 let run_id = format!("v{}-{which}-{pass}-{index}", live.nonce);
                 let place = Place { live_origin, page_url: &page_url, run_id: &run_id };
-                let observation = replay_one(browser, &item.scenario, &place, live).await;
-                if matches!(observation.error, Some(ReplayError::Hung(_))) {
-                    // A hung fetch may leave the page busy: start afresh.
+                let observation = replay_one(browser, item, &place, live).await;
+                if matches!(observation.error, Some(ReplayError::Hung(_))) || observation.actual.outcome == "pending" {
+                    // A fetch still waiting may leave the page busy: start afresh.
                     browser.open(&page_url).await.map_err(|e| e.to_string())?;
                 }
                 results[index] = Some(observation);
@@ -372,12 +543,22 @@ async fn replay_all<D: BrowserDriver>(
         }
         observed.push(results);
     }
-    let elapsed = started.elapsed();
+    Ok((observed, started.elapsed()))
+}
 
-    // Compare each observation with the engine's prediction.
+/// Compares each observation with the engine's prediction (and, when
+/// recording, the two passes with each other).
+fn compare_all(
+    which: Browser,
+    version: &str,
+    items: &[Item],
+    chosen: &[usize],
+    observed: &[Vec<Option<Observed>>],
+    live: &Live<'_>,
+) -> Result<BrowserRun, String> {
+    let passes = observed.len();
     let mut run = BrowserRun::empty(which);
-    run.version = version.clone();
-    run.elapsed = elapsed;
+    run.version = version.to_owned();
     run.runs = chosen.len() * passes;
     let (mut checked, mut check_requests, mut check_disagree) = (0, 0, 0);
     let first = &observed[0];
@@ -398,6 +579,9 @@ async fn replay_all<D: BrowserDriver>(
         let differences = compare(item, which, obs);
         if differences.is_empty() {
             run.agree += 1;
+        } else if let Some(why) = console_unseen(which, obs, &differences) {
+            run.unseen += 1;
+            let _ = writeln!(run.report, "note: {label}: not observable: {why}");
         } else {
             run.disagree += 1;
             for line in differences {
@@ -438,7 +622,12 @@ struct Place<'a> {
 /// What one scenario did in the browser.
 #[derive(Clone, Debug)]
 struct Observed {
-    /// The engine's prediction for the replayed scenario at the live origins.
+    /// The engine's prediction for the replayed scenario at the live origins,
+    /// in a recording's terms (as [`recorded`](Self::recorded)): a
+    /// recording's `{hopN}` stands for the hop's URL with or without its
+    /// userinfo (WebKit writes it once without, once with, in one line), so
+    /// prediction and observation are compared as a recording would hold
+    /// them.
     predicted: Expectation,
     /// What the browser did, in the same terms.
     actual: Expectation,
@@ -458,22 +647,32 @@ enum ReplayError {
     Other(String),
 }
 
-async fn replay_one<D: BrowserDriver>(browser: &mut D, scenario: &Scenario, place: &Place<'_>, live: &Live<'_>) -> Observed {
+async fn replay_one<D: BrowserDriver>(browser: &mut D, item: &Item, place: &Place<'_>, live: &Live<'_>) -> Observed {
     let which = browser.browser();
+    let scenario = &item.scenario;
     let live_origin = place.live_origin;
-    let (spec, left_out) = ReplaySpec::from_scenario(scenario, live_origin);
-    let url = format!("{}{}", live.server_origin, spec.path_and_query(place.run_id));
+    // The scenario at the live origins, its replay URL, and the same
+    // scenario as the replay plays it (each hop at its live URL).
+    let map = match OriginMap::new(scenario, live_origin, &live.origins) {
+        Ok(map) => map,
+        Err(e) => return Observed::failed(e),
+    };
+    let live_scenario = map.scenario(scenario);
+    let (spec, left_out) = ReplaySpec::from_scenario(&live_scenario, live_origin);
+    let url = format!("{}{}", live_scenario.server_origin(), spec.path_and_query(place.run_id));
     let url = url::Url::parse(&url).map(|u| u.to_string()).unwrap_or(url);
     let left_out: Vec<String> = left_out.iter().map(|l| format!("{} header {}", l.answer, l.name)).collect();
+    let replayed = spec.scenario_at(&live_scenario, place.run_id);
+    let values = replayed.placeholders_at(live_origin, &url);
 
     // The engine's prediction, in this browser's profile, for exactly what
-    // is replayed.
-    let predicted = spec
-        .scenario(scenario)
+    // is replayed (a v1 file's without the v2 fields, as it records them).
+    let predicted = replayed
         .prepare_at(live_origin, &url)
         .ok()
         .and_then(|prepared| run(&prepared, which, false).prediction(&scenario.id))
         .map_or_else(Expectation::unknown, |p| p.expect);
+    let predicted = if item.v2 { predicted } else { predicted.without_v2() };
 
     let fetch = FetchSpec {
         url: url.clone(),
@@ -481,32 +680,44 @@ async fn replay_one<D: BrowserDriver>(browser: &mut D, scenario: &Scenario, plac
         headers: scenario.request.headers.clone(),
         mode: scenario.request.mode.as_str(),
         credentials: scenario.request.credentials.as_str(),
+        redirect: scenario.request.redirect.as_str(),
         body: scenario.request.body.clone(),
+        context: scenario.request.context.as_str(),
+        frame_url: format!("{live_origin}/frame/fetch"),
+        hop_urls: values.hops.clone(),
     };
     let mut last: Option<(FetchObservation, u32)> = None;
     let mut preflights = 0;
-    let mut logged = 0;
+    // The run log: how many entries came before the last fetch's.
+    let mut logged: Vec<serde_json::Value> = Vec::new();
+    let mut before_last = 0;
     let mut error = None;
     for _ in 0..scenario.repeat() {
         match browser.fetch(&fetch, live.options.timeout).await {
             Ok(observation) => {
-                // A browser that reports no requests: the preflights the
-                // server logged for this run since the last fetch.
+                let before = logged.len();
+                logged = match run_log(&live.client, &live.server_origin, place.run_id).await {
+                    Ok(entries) => entries,
+                    Err(e) => {
+                        error = Some(ReplayError::Other(e));
+                        break;
+                    }
+                };
+                // The preflights the server logged for this run since the
+                // last fetch: for a browser that reports no requests, and
+                // for a v2 recording, whose `preflight` is one that reached
+                // a server (a Chromium preflight refused by Local Network
+                // Access before it left shows in DevTools, not there).
+                let logged_preflights = || {
+                    let this = logged.iter().skip(before).filter(|e| e["preflight"] == true).count();
+                    u32::try_from(this).unwrap_or(u32::MAX)
+                };
                 let this = match observation.preflights {
-                    Some(n) => n,
-                    None => match logged_preflights(live, place.run_id).await {
-                        Ok(now) => {
-                            let this = now.saturating_sub(logged);
-                            logged = now;
-                            this
-                        }
-                        Err(e) => {
-                            error = Some(ReplayError::Other(e));
-                            break;
-                        }
-                    },
+                    Some(n) if !item.v2 => n,
+                    _ => logged_preflights(),
                 };
                 preflights += this;
+                before_last = before;
                 last = Some((observation, this));
             }
             Err(DriverError::Hung(timeout)) => {
@@ -520,16 +731,37 @@ async fn replay_one<D: BrowserDriver>(browser: &mut D, scenario: &Scenario, plac
         }
     }
     let actual = match (&last, &error) {
-        (Some((observation, this)), None) => as_expectation(observation, *this, scenario.repeat() > 1, preflights),
+        (Some((observation, this)), None) => {
+            let actual = as_expectation(observation, *this, scenario.repeat() > 1, preflights);
+            if item.v2 {
+                let served = live::served(logged.get(before_last..).unwrap_or_default(), scenario);
+                live::without_uuids(&Expectation {
+                    redirected: Some(observation.redirected),
+                    url: Some(observation.url.clone()),
+                    net_error: Some(observation.net_error.clone()),
+                    served: Some(served),
+                    ..actual
+                })
+            } else {
+                live::without_uuids(&actual)
+            }
+        }
         (_, Some(ReplayError::Hung(timeout))) => failed_run(format!("hung (no answer within {} s)", timeout.as_secs())),
         (_, Some(ReplayError::Other(message))) => failed_run(message.clone()),
         (None, None) => failed_run("no fetch ran".to_owned()),
     };
-    let recorded = placeholders(&actual, live_origin, &url);
+    let recorded = live::recorded(&actual, &values, scenario.request.context.is_opaque(), &map);
+    let predicted = live::recorded(&predicted, &values, scenario.request.context.is_opaque(), &map);
     // `check` beside Chromium, for what a single fetch of a faithful replay
     // shows: its verdict and the very requests it sends. (Its wire requests
-    // are Chromium's; the other browsers' heads differ by design.)
-    let check = if which == Browser::Chrome && scenario.repeat() == 1 && left_out.is_empty() && error.is_none() {
+    // are Chromium's; the other browsers' heads differ by design.) Only where
+    // one URL answers the top-level page, as a `cors-scenarios/1` replay
+    // does: `check` sends no request from an iframe or a browser
+    // environment, follows every redirect, and its heads after a redirect
+    // do not carry the chain (`Sec-Fetch-Site` stays `same-origin` back at
+    // the page's origin, where Chromium sends `same-site`).
+    let checkable = scenario.not_replayable().is_none();
+    let check = if which == Browser::Chrome && checkable && scenario.repeat() == 1 && left_out.is_empty() && error.is_none() {
         let run = CheckRun {
             scenario,
             spec: &spec,
@@ -538,17 +770,25 @@ async fn replay_one<D: BrowserDriver>(browser: &mut D, scenario: &Scenario, plac
             page_url: place.page_url,
             run_id: place.run_id,
         };
-        Some(run.compare(&recorded).await)
+        Some(run.compare(&recorded.without_v2()).await)
     } else {
         None
     };
     Observed { predicted, actual, recorded, left_out, error, check }
 }
 
-/// How many preflights the companion server logged for `run`.
-async fn logged_preflights(live: &Live<'_>, run: &str) -> Result<u32, String> {
-    let entries = run_log(&live.client, &live.server_origin, run).await?;
-    Ok(u32::try_from(entries.iter().filter(|e| e["preflight"] == true).count()).unwrap_or(u32::MAX))
+impl Observed {
+    /// A scenario that could not be replayed at all.
+    fn failed(message: String) -> Observed {
+        Observed {
+            predicted: Expectation::unknown(),
+            actual: failed_run(message.clone()),
+            recorded: failed_run(message.clone()),
+            left_out: Vec::new(),
+            error: Some(ReplayError::Other(message)),
+            check: None,
+        }
+    }
 }
 
 /// The companion server's log of `run`.
@@ -711,6 +951,35 @@ fn placeholders(e: &Expectation, origin: &str, url: &str) -> Expectation {
     }
 }
 
+/// Why a WebKit run's differences are only what verify could not see, if
+/// they are: the fetch rejected before any request (the servers saw what
+/// was predicted), the engine predicts a CORS error, and WebKit wrote no
+/// console line at all, not even the generic `Fetch API cannot load …`
+/// every failure it reports ends with. WebKit's console reaches verify only
+/// through its stdout (see `webkit`), and for some refusals in a sandboxed
+/// frame it writes nothing there; the error's name and even whether it was a
+/// CORS error are read from that line, so without it the run shows a bare
+/// `TypeError` and proves neither the prediction nor its opposite. Every
+/// other field must agree.
+fn console_unseen(browser: Browser, observed: &Observed, differences: &[String]) -> Option<String> {
+    let console_fields = ["outcome:", "cors_error:", "failed_parameter:", "console:"];
+    let only_console = differences.iter().all(|line| console_fields.iter().any(|field| line.starts_with(field)));
+    let actual = &observed.actual;
+    (browser == Browser::Webkit
+        && only_console
+        && observed.predicted.outcome == "cors-error"
+        && actual.outcome == "network-error"
+        && actual.console.is_none()
+        && actual.cors_error.is_none())
+    .then(|| {
+        format!(
+            "the fetch rejected with no console line from WebKit (predicted and recorded: {} {}); everything else agrees",
+            observed.predicted.cors_error.as_deref().unwrap_or("no error name"),
+            observed.predicted.console.as_deref().map_or_else(String::new, |c| format!("{c:?}")),
+        )
+    })
+}
+
 /// Each field where the browser did not do what the engine predicted, with
 /// what the recording of that browser says, so a line tells an engine
 /// mistake (the recording agrees with the browser) from a browser that
@@ -721,7 +990,7 @@ fn compare(item: &Item, browser: Browser, observed: &Observed) -> Vec<String> {
         recorded.map(|r| observed.recorded.differences(r)).unwrap_or_default();
     observed
         .predicted
-        .differences(&observed.actual)
+        .differences(&observed.recorded)
         .into_iter()
         .map(|(field, predicted, actual)| {
             let recording = match recorded {
@@ -755,8 +1024,10 @@ fn write_recording(out: &PathBuf, items: &[Item], runs: &[&BrowserRun]) -> Resul
             scenario
         })
         .collect();
+    // A v2 recording when anything replayed needs v2 to say it.
+    let v2 = items.iter().any(|item| item.v2 || item.scenario.uses_v2());
     let file = ScenarioFile {
-        format: corslab::formats::scenario::SCENARIOS_FORMAT.to_owned(),
+        format: if v2 { SCENARIOS_FORMAT_2 } else { SCENARIOS_FORMAT }.to_owned(),
         recorded_with: runs.iter().map(|run| (run.browser.as_str().to_owned(), run.version.clone())).collect(),
         scenarios,
     };
@@ -770,18 +1041,12 @@ fn load(files: &[PathBuf]) -> Result<Vec<Item>, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let file = ScenarioFile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let v2 = file.is_v2();
         let recorded_with = Arc::new(file.recorded_with);
-        // cors-scenarios/2's hops, iframes and browser environments are not
-        // replayed yet: such a scenario is left out, and said so.
-        let (scenarios, v2_only): (Vec<Scenario>, Vec<Scenario>) =
-            file.scenarios.into_iter().partition(|s| s.not_replayable().is_none());
-        for scenario in &v2_only {
-            let why = scenario.not_replayable().unwrap_or_default();
-            println!("note: {name} {}: not replayable yet: hops/context/environment ({why}; cors-scenarios/2)", scenario.id);
-        }
-        items.extend(scenarios.into_iter().map(|scenario| Item {
+        items.extend(file.scenarios.into_iter().map(|scenario| Item {
             file: name.clone(),
             recorded_with: Arc::clone(&recorded_with),
+            v2,
             scenario,
         }));
     }

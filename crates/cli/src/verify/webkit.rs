@@ -23,9 +23,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use super::console::{webkit_error, webkit_is_generic, webkit_text};
-use super::driver::{
-    BrowserDriver, DriverError, FETCH_JS, FetchObservation, FetchSpec, PageResult, Profile, stop,
-};
+use super::driver::{BrowserDriver, DriverError, FetchObservation, FetchSpec, PageResult, Profile, page_function, stop};
 
 /// The Python side, written into each run's profile.
 const DRIVER_PY: &str = include_str!("webkit_driver.py");
@@ -259,30 +257,31 @@ impl BrowserDriver for Webkit {
         if reply.ok { Ok(()) } else { Err(DriverError::Browser(format!("cannot load {url}"))) }
     }
 
-    async fn fetch(&mut self, spec: &FetchSpec, timeout: Duration) -> Result<FetchObservation, DriverError> {
+    async fn fetch(&mut self, spec: &FetchSpec, window: Duration) -> Result<FetchObservation, DriverError> {
         let request = json!({
             "cmd": "fetch",
             "spec": spec,
             // The script hands the spec over as JSON text.
-            "function": format!("async (text) => ({FETCH_JS})(JSON.parse(text))"),
-            "timeout_ms": u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+            "function": format!("async (text) => ({})(JSON.parse(text))", page_function()),
+            "timeout_ms": u64::try_from(window.as_millis()).unwrap_or(u64::MAX),
         });
-        // The script gives up on the fetch after `timeout`, then waits for
+        // The script gives up on the fetch after the window, then waits for
         // the console to settle: a little more for its answer.
-        let reply = self.ask(request, timeout + Duration::from_secs(5)).await?;
-        if reply.hung {
-            return Err(DriverError::Hung(timeout));
-        }
-        let result = reply.result.ok_or_else(|| DriverError::Browser("the driver gave no result".to_owned()))?;
-        if result.kind == "driver-error" {
-            return Err(DriverError::Browser(format!("evaluate: {}", result.message.unwrap_or_default())));
-        }
-        let rejected = result.rejected();
-        let mut observation = result.observation();
+        let reply = self.ask(request, window + Duration::from_secs(5)).await?;
         let texts: Vec<&str> = reply.console.iter().filter_map(|line| webkit_text(line)).collect();
         if std::env::var_os("CORSLAB_VERIFY_DEBUG").is_some() {
             eprintln!("webkit: {texts:?}");
         }
+        let (mut observation, rejected) = if reply.hung {
+            (FetchObservation::pending(), false)
+        } else {
+            let result = reply.result.ok_or_else(|| DriverError::Browser("the driver gave no result".to_owned()))?;
+            if result.kind == "driver-error" {
+                return Err(DriverError::Browser(format!("evaluate: {}", result.message.unwrap_or_default())));
+            }
+            let rejected = result.rejected();
+            (result.observation(), rejected)
+        };
         // The first specific line: every failure ends with a generic one.
         observation.console = texts.iter().find(|t| !webkit_is_generic(t)).map(|t| (*t).to_owned());
         if let Some((name, parameter)) = texts.iter().find_map(|t| webkit_error(t)) {

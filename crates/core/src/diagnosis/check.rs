@@ -40,7 +40,7 @@ use crate::fetch::wire::{UnreadableHeader, WireKind, WireRequest, WireResponse};
 use crate::fix::{Fix, Needs};
 use crate::formats::scenario::{Expectation, prediction_of};
 use crate::origin::Origin;
-use crate::trace::{NoTrace, Step};
+use crate::trace::Step;
 
 /// The most requests one checked `fetch()` may take: a preflight and the
 /// request on each of its URLs, the request's own and the 20 redirects lead
@@ -139,13 +139,10 @@ pub fn judge(check: &CheckRequest, browser: Browser, exchanges: &[Exchange], tra
     let server = Recorded { answers, need: RefCell::new(None) };
     let mut cache = PreflightCache::new(browser.profile());
     let context = Context { cache: &mut cache, now_ms: 0 };
-    let mut steps = Vec::new();
-    let decision = if traced {
-        decide_with(&check.call, &check.page, &server, browser.profile(), context, &mut steps)
-    } else {
-        decide_with(&check.call, &check.page, &server, browser.profile(), context, &mut NoTrace)
-    };
-    Judgement { decision, steps, need: server.need.into_inner(), unreadable }
+    // One tracer type for both ways: one copy of the engine.
+    let mut trace = traced.then(Vec::new);
+    let decision = decide_with(&check.call, &check.page, &server, browser.profile(), context, &mut trace);
+    Judgement { decision, steps: trace.unwrap_or_default(), need: server.need.into_inner(), unreadable }
 }
 
 /// The answers received so far, by question and URL; a question without one

@@ -50,6 +50,12 @@ impl AllowHeaders<'_> {
         self.0.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
+    /// [`lists`](Self::lists) for a name known to be lower-case (a
+    /// [`HeaderName`]): only the listed side needs folding.
+    fn lists_lower(&self, name: &str) -> bool {
+        self.0.iter().any(|n| n.len() == name.len() && n.bytes().zip(name.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b))
+    }
+
     /// Whether the list holds `*`.
     pub fn has_wildcard(&self) -> bool {
         self.lists("*")
@@ -66,13 +72,13 @@ impl AllowHeaders<'_> {
         if profile.authorization_under_wildcard == AuthorizationUnderWildcard::NotCovered
             && let Some(name) = unsafe_names
                 .iter()
-                .find(|n| is_cors_non_wildcard_request_header_name(n.as_str()) && !self.lists(n.as_str()))
+                .find(|n| is_cors_non_wildcard_request_header_name(n.as_str()) && !self.lists_lower(n.as_str()))
             {
                 return HeadersMatch::NotAllowed(name.clone());
             }
         let mut authorization_under_wildcard = false;
         for name in unsafe_names {
-            if self.lists(name.as_str()) {
+            if self.lists_lower(name.as_str()) {
                 continue;
             }
             if wildcard {

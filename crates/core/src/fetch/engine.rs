@@ -122,7 +122,7 @@ pub struct Sent {
 impl Sent {
     fn of(hop: usize, wire: &WireRequest) -> Sent {
         let mut headers: Vec<String> = wire.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
-        headers.sort();
+        headers.sort_unstable();
         headers.dedup();
         Sent {
             hop,

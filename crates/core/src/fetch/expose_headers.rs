@@ -66,20 +66,28 @@ pub fn visible_header_names(headers: &HeaderList, tainting: Tainting, credential
         Tainting::Basic => Exposed::All,
         Tainting::Cors => exposed(headers, credentials),
     };
-    let mut names: Vec<&str> = headers
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .filter(|name| !is_forbidden_response_header_name(name))
-        .filter(|name| {
-            is_cors_safelisted_response_header_name(name)
-                || match &exposed {
-                    Exposed::Nothing => false,
-                    Exposed::All => true,
-                    Exposed::Names(list) => list.iter().any(|n| n.eq_ignore_ascii_case(name)),
-                }
-        })
-        .collect();
+    let mut names: Vec<&str> = Vec::with_capacity(headers.len());
+    names.extend(
+        headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|name| !is_forbidden_response_header_name(name))
+            .filter(|name| {
+                is_cors_safelisted_response_header_name(name)
+                    || match &exposed {
+                        Exposed::Nothing => false,
+                        Exposed::All => true,
+                        // `name` is lower-case: only the listed side needs folding.
+                        Exposed::Names(list) => list.iter().any(|n| eq_lower(n, name)),
+                    }
+            }),
+    );
     names.sort_unstable();
     names.dedup();
     names
+}
+
+/// Whether `any_case` is `lower` (lower-case) in any case.
+fn eq_lower(any_case: &str, lower: &str) -> bool {
+    any_case.len() == lower.len() && any_case.bytes().zip(lower.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
 }

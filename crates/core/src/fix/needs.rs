@@ -76,7 +76,7 @@ impl Needs {
                         a.headers.push(name.clone());
                     }
                 }
-                a.headers.sort();
+                a.headers.sort_unstable();
                 Some(a)
             }
         };

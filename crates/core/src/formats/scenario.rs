@@ -35,7 +35,7 @@ use crate::fetch::response::ServerResponse;
 use crate::fetch::wire::WireKind;
 use crate::http::header::{HeaderList, HeaderName};
 use crate::origin::Origin;
-use crate::trace::{NoTrace, Step};
+use crate::trace::Step;
 
 /// The format tag of `cors-scenarios/1` files.
 pub const SCENARIOS_FORMAT: &str = "cors-scenarios/1";
@@ -97,15 +97,28 @@ impl ScenarioFile {
     /// [`ScenarioFileError`] for bad JSON, another format or duplicate ids.
     pub fn parse(json: &str) -> Result<ScenarioFile, ScenarioFileError> {
         let file: ScenarioFile = serde_json::from_str(json).map_err(ScenarioFileError::Json)?;
-        if !is_scenarios_format(&file.format) {
-            return Err(ScenarioFileError::Format(file.format));
+        file.checked()
+    }
+
+    /// The file, once its format and ids are checked: what [`parse`](Self::parse)
+    /// does after reading the JSON, for a file deserialized another way (the
+    /// page reads it with the browser's `JSON.parse`, so its wasm carries no
+    /// JSON parser).
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioFileError::Format`] for another format,
+    /// [`ScenarioFileError::DuplicateId`] for two scenarios with one id.
+    pub fn checked(self) -> Result<ScenarioFile, ScenarioFileError> {
+        if !is_scenarios_format(&self.format) {
+            return Err(ScenarioFileError::Format(self.format));
         }
-        let mut ids: Vec<&str> = file.scenarios.iter().map(|s| s.id.as_str()).collect();
+        let mut ids: Vec<&str> = self.scenarios.iter().map(|s| s.id.as_str()).collect();
         ids.sort_unstable();
         if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(ScenarioFileError::DuplicateId(pair[0].to_owned()));
         }
-        Ok(file)
+        Ok(self)
     }
 
     /// Whether the file is `cors-scenarios/2`.
@@ -840,13 +853,10 @@ pub fn run_in(
     let mut steps = Vec::new();
     for i in 0..u64::from(repeat.clamp(1, MAX_REPEAT)) {
         let context = Context { cache: &mut cache, now_ms: i * 10 };
-        if traced {
-            let mut trace = Vec::new();
-            decisions.push(decide_in(call, page, setup, server, profile, context, &mut trace));
-            steps.push(trace);
-        } else {
-            decisions.push(decide_in(call, page, setup, server, profile, context, &mut NoTrace));
-        }
+        // One tracer type for both ways: one copy of the engine.
+        let mut trace = traced.then(Vec::new);
+        decisions.push(decide_in(call, page, setup, server, profile, context, &mut trace));
+        steps.extend(trace);
     }
     Run { decisions, steps }
 }

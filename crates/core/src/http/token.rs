@@ -103,18 +103,68 @@ pub fn parse_header_token_list<'a>(
     headers: &'a crate::http::header::HeaderList,
     name: &str,
 ) -> Result<Option<Vec<&'a str>>, &'a str> {
-    let mut tokens = Vec::new();
-    let mut present = false;
-    for line in headers.values(name) {
-        present = true;
-        for token in split_list(line) {
-            if !is_token(token) {
-                return Err(token);
+    let mut lines = headers.values(name);
+    let Some(first) = lines.next() else { return Ok(None) };
+    // One allocation for the usual single line: a list has at most one
+    // element more than it has commas.
+    let mut tokens = Vec::with_capacity(first.bytes().filter(|b| *b == b',').count() + 1);
+    for_each_token(first, |token| tokens.push(token))?;
+    for line in lines {
+        for_each_token(line, |token| tokens.push(token))?;
+    }
+    Ok(Some(tokens))
+}
+
+/// Calls `each` with every element of the list `line` (as [`split_list`]
+/// splits it) in one pass over its bytes.
+///
+/// # Errors
+///
+/// The first element that is not a token (elements before it were given
+/// to `each`).
+pub(crate) fn for_each_token<'a>(line: &'a str, mut each: impl FnMut(&'a str)) -> Result<(), &'a str> {
+    let bytes = line.as_bytes();
+    // The element being read: where its first and after its last byte that
+    // is not a tab or space are, and whether it holds a byte that is not a
+    // tchar (a tab or space between two others included).
+    let mut start = usize::MAX;
+    let mut end = 0;
+    let mut bad = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b',' => {
+                if start != usize::MAX {
+                    // Both ends sit next to ASCII (or the line's ends): char boundaries.
+                    let element = &line[start..end];
+                    if bad {
+                        return Err(element);
+                    }
+                    each(element);
+                    start = usize::MAX;
+                    bad = false;
+                }
             }
-            tokens.push(token);
+            b' ' | b'\t' => {}
+            _ => {
+                if start == usize::MAX {
+                    start = i;
+                } else if end != i {
+                    // A tab or space inside the element.
+                    bad = true;
+                }
+                bad |= !is_tchar(b);
+                end = i + 1;
+            }
         }
     }
-    Ok(present.then_some(tokens))
+    if start != usize::MAX {
+        let element = &line[start..end];
+        if bad {
+            return Err(element);
+        }
+        each(element);
+    }
+    Ok(())
 }
 
 /// [Collects an HTTP quoted string](https://fetch.spec.whatwg.org/#collect-an-http-quoted-string)
