@@ -17,7 +17,8 @@ use crate::dom::{document, page_origin};
 use crate::predict::{Predicted, call, curl_snippet, fetch_snippet, live_url, predict};
 use crate::reality::send;
 use crate::state::{Composition, MAX_HEADER_ROWS, ServerSetup};
-use crate::{SERVER, avoid, probe, tour, view, yours};
+use crate::{SERVER, avoid, fixes, probe, tour, view, yours};
+use corslab::fix::stacks::Stack;
 
 include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
 
@@ -37,6 +38,8 @@ pub struct App {
     pub recorded: Vec<Scenario>,
     /// What "your server" has found so far.
     pub yours: yours::Found,
+    /// The "Fix it in…" tab shown.
+    pub fix_stack: Stack,
 }
 
 /// Shared, single-threaded handle to the state.
@@ -267,6 +270,7 @@ pub fn repredict(app: &mut App) {
         title.set_text_content(Some(if yours { "From your app" } else { "Prediction" }));
     }
     sync_actions(yours);
+    render_fixes(app.fix_stack, &app.composition, (!yours).then_some(&predicted));
     app.predicted = Some(predicted);
     if yours {
         yours::render(app);
@@ -277,6 +281,22 @@ pub fn repredict(app: &mut App) {
         && let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&app.composition.to_fragment()));
         }
+}
+
+/// Renders the "Fix it in…" section for `stack` (hidden for your server,
+/// whose fix the check from your app prints).
+fn render_fixes(stack: Stack, c: &Composition, predicted: Option<&Predicted>) {
+    let Ok(document) = document() else { return };
+    let Some(section) = by_id(&document, "fix") else { return };
+    match predicted {
+        Some(predicted) => {
+            let _ = section.remove_attribute("hidden");
+            replace_keeping_focus(&section, &fixes::section(c, predicted, stack));
+        }
+        None => {
+            let _ = section.set_attribute("hidden", "");
+        }
+    }
 }
 
 /// The preset compositions of the server panel.
@@ -360,6 +380,7 @@ pub fn mount(root: &Element) -> Result<Shared, JsValue> {
         predicted: None,
         recorded: Vec::new(),
         yours: yours::Found::default(),
+        fix_stack: Stack::Express,
     }));
     let initial = shared.borrow().composition.clone();
     load(&shared, initial);
@@ -469,7 +490,8 @@ fn skeleton() -> String {
 <div class=\"grid\"><form id=\"request-panel\" aria-labelledby=\"request-title\" onsubmit=\"return false\"></form><form id=\"server-panel\" aria-labelledby=\"server-title\" onsubmit=\"return false\"></form></div>\
 <div class=\"actions\"><button type=\"button\" class=\"primary\" data-action=\"check-app\" id=\"check-app\" hidden>Check from your app</button><button type=\"button\" class=\"primary\" data-action=\"send\" id=\"send\">Send for real</button><button type=\"button\" data-action=\"copy-fetch\">Copy as fetch()</button><button type=\"button\" data-action=\"copy-curl\">Copy as curl</button><button type=\"button\" data-action=\"share\">Copy link</button><span id=\"status\" role=\"status\" aria-live=\"polite\"></span></div>\
 <pre id=\"snippet\" class=\"snippet\" hidden></pre>\
-<div class=\"grid\"><section id=\"prediction\" aria-labelledby=\"prediction-title\"></section><section id=\"reality\" aria-labelledby=\"reality-title\"></section></div></section>\
+<div class=\"grid\"><section id=\"prediction\" aria-labelledby=\"prediction-title\"></section><section id=\"reality\" aria-labelledby=\"reality-title\"></section></div>\
+<section id=\"fix\" aria-labelledby=\"fix-title\"></section></section>\
 <section id=\"avoid\" aria-labelledby=\"avoid-title\"></section>",
         page = view::esc(&page_origin().unwrap_or_default()),
     )
@@ -484,6 +506,21 @@ fn on_click(shared: &Shared, event: &Event) {
     let action = button.get_attribute("data-action").unwrap_or_default();
     let Ok(document) = document() else { return };
     match action.as_str() {
+        "fix-tab" => {
+            let Some(stack) = button.get_attribute("data-stack").and_then(|s| s.parse::<Stack>().ok()) else { return };
+            let mut app = shared.borrow_mut();
+            app.fix_stack = stack;
+            render_fixes(stack, &app.composition, app.predicted.as_ref().filter(|_| !app.composition.server.is_yours()));
+            if let Some(tab) = by_id(&document, &format!("fix-tab-{stack}")).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = tab.focus();
+            }
+        }
+        "copy-fix" => {
+            let app = shared.borrow();
+            if let Some(text) = app.predicted.as_ref().and_then(|p| fixes::snippet(&app.composition, p, app.fix_stack)) {
+                copy_to_clipboard(&text);
+            }
+        }
         "add-row" | "remove-row" => {
             let prefix = button.get_attribute("data-rows").unwrap_or_default();
             let mut app = shared.borrow_mut();

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 pub mod app;
 pub mod avoid;
 pub mod dom;
+pub mod fixes;
 pub mod json;
 pub mod net;
 pub mod predict;

@@ -231,7 +231,7 @@ fn the_page_mounts_every_panel() {
     let root = document.create_element("div").expect("div");
     document.body().expect("body").append_child(&root).expect("append");
     corslab_explainer::app::mount(&root).expect("mount");
-    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-webkit", "profile-spec"] {
+    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-webkit", "profile-spec", "fix", "fix-tab-express", "fix-panel"] {
         assert!(document.get_element_by_id(id).is_some(), "missing #{id}");
     }
     assert_eq!(root.query_selector_all("#tour button").expect("buttons").length(), 4);
@@ -541,4 +541,30 @@ fn the_page_writes_json_as_serde_json_does() {
     assert!(json::parse::<u16>("70000").is_err());
     assert!(json::parse::<Composition>("{").is_err());
     assert!(json::parse::<Composition>(r#"{"id":"x","request":{"method":"GET","path":"/"},"server":{"kind":"elsewhere"},"browser":"chrome"}"#).is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_fix_tabs_follow_the_composition_and_keep_focus() {
+    let m = mounted();
+    // The default composition passes: its narrowest policy, in Express first.
+    let snippet = || m.root.query_selector("#fix-panel [data-role=fix-snippet]").ok().flatten().map(|e| e.text_content().unwrap_or_default());
+    let express = snippet().expect("an Express snippet");
+    assert!(express.contains("require(\"cors\")") || express.contains("from \"cors\"") || express.contains("cors("), "{express}");
+    for stack in ["fastapi", "flask", "django", "nginx", "axum", "express"] {
+        let tab: web_sys::HtmlElement = element(&format!("fix-tab-{stack}"));
+        tab.click();
+        assert_eq!(active_id(), format!("fix-tab-{stack}"), "focus lost after choosing {stack}");
+        assert_eq!(element::<Element>(&format!("fix-tab-{stack}")).get_attribute("aria-selected").as_deref(), Some("true"));
+        let text = snippet().unwrap_or_else(|| panic!("no {stack} snippet"));
+        assert!(text.contains("x-request-id") || text.contains("X-Request-Id"), "{stack}: {text}");
+    }
+    // A policy that refuses the page: the narrowest policy that lets it in,
+    // with this page's exact origin, regenerated at once.
+    let select: HtmlSelectElement = element("srv-preset");
+    select.set_value("policy-any");
+    changed(&select);
+    let nginx: web_sys::HtmlElement = element("fix-tab-nginx");
+    nginx.click();
+    let text = snippet().expect("an nginx snippet");
+    assert!(text.contains("add_header") && text.contains("always"), "{text}");
 }
