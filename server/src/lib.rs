@@ -15,6 +15,8 @@
 //!   run, as JSON, readable from any origin;
 //! - `POST /probe`: `corslab check` run by the server for the explainer's
 //!   own pages only ([`probe`]);
+//! - `GET /fix/{stack}?{policy}`: the core's fix for a policy in one stack,
+//!   as JSON, readable from any origin ([`fix`]);
 //! - `GET /frame` (the explainer's iframe demo) and `GET /frame/fetch` (a
 //!   fixed page that runs one `fetch()` for its parent, always in an opaque
 //!   origin: [`fetch_frame`]).
@@ -47,6 +49,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 
 mod guard;
+mod fix;
 mod frame;
 pub mod fetch_frame;
 pub mod log;
@@ -127,6 +130,7 @@ pub fn app(config: Config) -> Router {
         .merge(seed::routes(config.clone()))
         .route("/frame", get(frame::frame).with_state(Arc::new(config)))
         .route("/frame/fetch", get(fetch_frame::page))
+        .route("/fix/{stack}", get(fix::handle))
         .layer(guard::GuardLayer { max_uri_len: MAX_URI_LEN, max_body_len: MAX_BODY_LEN, timeout: REQUEST_TIMEOUT })
 }
 

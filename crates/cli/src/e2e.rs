@@ -438,6 +438,7 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
     // a replay scripted as an HTML page gets the plain-text refusal, and no
     // script runs on the server's origin; fetch() still gets the page's bytes.
     navigation_guard(browser, options, &mut checks).await?;
+    frontier_from_the_page(&mut s, &mut checks).await?;
 
     if checks.failures.is_empty() {
         println!("e2e: {} checks passed", checks.passed);
@@ -448,6 +449,46 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         }
         Err(format!("{} of {} e2e checks failed", checks.failures.len(), checks.failures.len() + checks.passed))
     }
+}
+
+/// The frontier scenarios the built page sends for real (issue 12): every
+/// one with a redirect chain or a frame context, its origins kept apart,
+/// no address spaces (predicted only) and no hop on the page's own origin
+/// (the static page has no replay), chosen from the recorded list and sent:
+/// reality agrees with the prediction, and from an opaque frame the server
+/// saw `Origin: null`.
+async fn frontier_from_the_page(s: &mut Session, checks: &mut Checks) -> Result<(), String> {
+    let long = Duration::from_secs(30);
+    let file = corslab::formats::scenario::ScenarioFile::parse(include_str!("../../core/testdata/scenarios/frontier.json"))
+        .map_err(|e| format!("frontier.json: {e}"))?;
+    let mut sent = 0;
+    for scenario in &file.scenarios {
+        let framed = scenario.request.context != corslab::fetch::client::ContextKind::Window;
+        let page_hop = scenario.hops.iter().any(|h| h.server_origin == scenario.page_origin());
+        let frontier = framed || !scenario.hops.is_empty();
+        if !frontier || scenario.is_same_origin() || page_hop || !scenario.environment.is_empty() {
+            continue;
+        }
+        let id = json(&scenario.id);
+        s.eval::<bool>(&format!("(() => {{ const s = document.querySelector('#recorded-select'); s.value = {id}; s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value === {id}; }})()")).await?;
+        s.wait("document.querySelector('#prediction [data-role=verdict]')", "a frontier scenario's prediction", long).await?;
+        s.eval::<bool>("(() => { document.querySelector('#reality').innerHTML = ''; return true; })()").await?;
+        s.click("#send").await?;
+        s.wait("document.querySelector('#reality [data-role=reality-verdict]')", "a frontier scenario's reality", long).await?;
+        let disagrees: Vec<String> = s
+            .eval("[...document.querySelectorAll('#reality [data-role=agreement] tr')].filter(r => r.querySelector('[aria-label=disagrees]')).map(r => r.innerText)")
+            .await
+            .unwrap_or_default();
+        checks.check(disagrees.is_empty(), format!("frontier {}: reality disagrees with the prediction: {disagrees:?}", scenario.id));
+        if scenario.request.context.is_opaque() && scenario.request.mode == corslab::RequestMode::Cors {
+            let log = s.text("#reality [data-role=server-log]").await;
+            checks.check(log.contains("Origin: null"), format!("frontier {}: the server saw no Origin: null: {log:?}", scenario.id));
+        }
+        let _ = s.drain();
+        sent += 1;
+    }
+    checks.check(sent >= 20, format!("only {sent} frontier scenarios sent from the page"));
+    Ok(())
 }
 
 /// Opens the page from a crafted link whose composition asks for a million

@@ -15,8 +15,10 @@ use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement, Htm
 
 use crate::dom::{document, page_origin};
 use crate::predict::{Predicted, call, curl_snippet, fetch_snippet, live_url, predict};
-use crate::reality::send;
-use crate::state::{Composition, MAX_HEADER_ROWS, ServerSetup};
+use crate::reality::{Sending, send_from};
+use crate::state::{Composition, MAX_HEADER_ROWS, ServerSetup, Spaces};
+use corslab::fetch::local_network::{AddressSpace, NetworkEnvironment};
+use corslab::formats::scenario::Hop;
 use crate::{SERVER, avoid, fixes, probe, tour, view, yours};
 use corslab::fix::stacks::Stack;
 
@@ -133,6 +135,12 @@ fn read_form(document: &Document, previous: &Composition) -> Composition {
     c.request.credentials =
         view::CREDENTIALS.into_iter().find(|m| m.as_str() == credentials).unwrap_or(previous.request.credentials);
     // Every count and size is clamped by the caller (`read_form_clamped`).
+    if by_id(document, "req-redirect").is_some() {
+        let redirect = input_value(document, "req-redirect");
+        c.request.redirect = view::REDIRECTS.into_iter().find(|r| r.as_str() == redirect).unwrap_or(previous.request.redirect);
+        let context = input_value(document, "req-context");
+        c.request.context = view::CONTEXTS.into_iter().map(|(c, _)| c).find(|c| c.as_str() == context).unwrap_or(previous.request.context);
+    }
     if by_id(document, "req-repeat").is_some() {
         c.repeat = input_value(document, "req-repeat").parse().unwrap_or(1);
     }
@@ -152,6 +160,38 @@ fn read_form(document: &Document, previous: &Composition) -> Composition {
                 headers: rows(document, "res-h"),
                 body: (!body.is_empty()).then_some(body),
             };
+            // The hops, in the order shown.
+            c.hops = (1..=previous.hops.len())
+                .map(|n| {
+                    let previous_hop = &previous.hops[n - 1];
+                    let user = input_value(document, &format!("hop{n}-user"));
+                    Hop {
+                        server_origin: input_value(document, &format!("hop{n}-at")),
+                        path: input_value(document, &format!("hop{n}-path")),
+                        userinfo: (!user.is_empty()).then_some(user),
+                        preflight_response: checked(document, &format!("hop{n}-pre-on"))
+                            .then(|| previous_hop.preflight_response.clone().or_else(|| preflight.clone()))
+                            .flatten(),
+                        response: Some(ScriptedResponse {
+                            status: status(&format!("hop{n}-status"), 200),
+                            headers: rows(document, &format!("hop{n}-h")),
+                            body: previous_hop.response.as_ref().and_then(|r| r.body.clone()),
+                        }),
+                    }
+                })
+                .collect();
+            c.spaces = checked(document, "env-on").then(|| {
+                let space = |id: &str, default: AddressSpace| {
+                    let value = input_value(document, id);
+                    view::SPACES.into_iter().find(|s| s.as_str() == value).unwrap_or(default)
+                };
+                let was = previous.spaces.as_ref();
+                Spaces {
+                    page: space("env-page", was.map_or(AddressSpace::Public, |s| s.page)),
+                    server: space("env-server", was.map_or(AddressSpace::Loopback, |s| s.server)),
+                    grants: Spaces::GRANTS.iter().filter(|g| checked(document, &format!("env-grant-{g}"))).map(|g| (*g).to_owned()).collect(),
+                }
+            });
             ServerSetup::Scripted { preflight, response }
         }
         ServerSetup::Policy { .. } => {
@@ -172,6 +212,38 @@ fn read_form(document: &Document, previous: &Composition) -> Composition {
     };
     c.id = "custom".to_owned();
     c
+}
+
+/// Adds a hop at the end of the chain, and makes the answer before it a
+/// 307 to it (`Location: {hopN}`) unless it already redirects there.
+pub fn add_hop(c: &mut Composition) {
+    if c.hops.len() >= crate::state::MAX_PAGE_HOPS {
+        return;
+    }
+    let n = c.hops.len() + 1;
+    let ServerSetup::Scripted { preflight, response } = &mut c.server else { return };
+    let before = if n == 1 { Some(response) } else { c.hops[n - 2].response.as_mut() };
+    if let Some(before) = before {
+        let location = format!("{{hop{n}}}");
+        if !(300..400).contains(&before.status) {
+            before.status = 307;
+        }
+        match before.headers.iter_mut().find(|(name, _)| name.eq_ignore_ascii_case("location")) {
+            Some((_, value)) => *value = location,
+            None => before.headers.push(("Location".to_owned(), location)),
+        }
+    }
+    c.hops.push(Hop {
+        server_origin: crate::second_origin(),
+        path: format!("/hop{n}"),
+        userinfo: None,
+        preflight_response: preflight.clone(),
+        response: Some(ScriptedResponse {
+            status: 200,
+            headers: vec![("Access-Control-Allow-Origin".to_owned(), "*".to_owned()), ("Content-Type".to_owned(), "text/plain".to_owned())],
+            body: Some("ok".to_owned()),
+        }),
+    });
 }
 
 /// Reads the form, clamped; when the clamp changed anything (a pasted value
@@ -291,11 +363,34 @@ fn render_fixes(stack: Stack, c: &Composition, predicted: Option<&Predicted>) {
     match predicted {
         Some(predicted) => {
             let _ = section.remove_attribute("hidden");
-            replace_keeping_focus(&section, &fixes::section(c, predicted, stack));
+            let (html, ask) = fixes::section(c, predicted, stack, SERVER);
+            replace_keeping_focus(&section, &html);
+            if let Some(url) = ask {
+                wasm_bindgen_futures::spawn_local(async move { fetch_fix(stack, url).await });
+            }
         }
         None => {
             let _ = section.set_attribute("hidden", "");
         }
+    }
+}
+
+/// Asks the companion server for `stack`'s fix at `url`, and shows it in
+/// the tab if that is still the one asked for.
+async fn fetch_fix(stack: Stack, url: String) {
+    let answer = match crate::net::get_text(&url).await {
+        Some(text) => crate::json::parse::<fixes::FixAnswer>(&text).ok(),
+        None => None,
+    };
+    let Some(answer) = answer else {
+        set_html("fix-body", "<p class=\"banner skip\" data-role=\"fix-unreachable\">The companion server did not answer: its <code>/fix/</code> route writes the fix (<code>corslab fix</code> writes the same from the command line).</p>");
+        return;
+    };
+    fixes::keep(&url, answer.clone());
+    // Still the tab shown? (The user may have moved on.)
+    let shown = document().ok().and_then(|d| by_id(&d, &format!("fix-tab-{stack}"))).and_then(|t| t.get_attribute("aria-selected"));
+    if shown.as_deref() == Some("true") {
+        set_html("fix-body", &fixes::body(stack, &answer));
     }
 }
 
@@ -409,9 +504,9 @@ pub fn mount(root: &Element) -> Result<Shared, JsValue> {
 }
 
 /// What the page reads of a recorded scenario file: what a composition
-/// takes from each scenario ([`Composition::from_scenario`]). Its hops,
-/// environment and recorded expectations are not read: a composition has
-/// none (and the wasm then carries no reader for them).
+/// takes from each scenario ([`Composition::from_scenario`]). Its recorded
+/// expectations are not read: a composition has none (and the wasm then
+/// carries no reader for them).
 #[derive(Deserialize)]
 struct RecordedFile {
     format: String,
@@ -430,6 +525,20 @@ struct Recorded {
     #[serde(default)]
     preflight_response: Option<ScriptedResponse>,
     response: ScriptedResponse,
+    #[serde(default)]
+    hops: Vec<Hop>,
+    #[serde(default)]
+    environment: RecordedEnvironment,
+}
+
+/// What the page reads of a scenario's `environment`: the address spaces
+/// and the grants (the browsers' prefs and switches are verify's).
+#[derive(Default, Deserialize)]
+struct RecordedEnvironment {
+    #[serde(default)]
+    address_space: std::collections::BTreeMap<String, AddressSpace>,
+    #[serde(default)]
+    grant: Vec<String>,
 }
 
 /// The scenarios of a recorded file's JSON text as the page reads them
@@ -447,8 +556,8 @@ pub fn recorded_scenarios(text: &str) -> Option<Vec<Scenario>> {
             repeat: r.repeat,
             preflight_response: r.preflight_response,
             response: r.response,
-            hops: Vec::new(),
-            environment: Default::default(),
+            hops: r.hops,
+            environment: NetworkEnvironment { address_space: r.environment.address_space, grant: r.environment.grant, ..Default::default() },
             expect: Default::default(),
         })
         .collect();
@@ -506,6 +615,23 @@ fn on_click(shared: &Shared, event: &Event) {
     let action = button.get_attribute("data-action").unwrap_or_default();
     let Ok(document) = document() else { return };
     match action.as_str() {
+        "add-hop" | "remove-hop" => {
+            let mut app = shared.borrow_mut();
+            let mut c = read_form_clamped(&document, &app);
+            if action == "add-hop" {
+                add_hop(&mut c);
+            } else if let Some(index) = button.get_attribute("data-index").and_then(|i| i.parse::<usize>().ok())
+                && index < c.hops.len()
+            {
+                c.hops.remove(index);
+            }
+            app.composition = c.clamped();
+            render_forms(&app.composition, &policy_problems(&app.composition));
+            repredict(&mut app);
+            if let Some(element) = by_id(&document, "add-hop").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = element.focus();
+            }
+        }
         "fix-tab" => {
             let Some(stack) = button.get_attribute("data-stack").and_then(|s| s.parse::<Stack>().ok()) else { return };
             let mut app = shared.borrow_mut();
@@ -517,7 +643,13 @@ fn on_click(shared: &Shared, event: &Event) {
         }
         "copy-fix" => {
             let app = shared.borrow();
-            if let Some(text) = app.predicted.as_ref().and_then(|p| fixes::snippet(&app.composition, p, app.fix_stack)) {
+            let text = app
+                .predicted
+                .as_ref()
+                .and_then(|p| fixes::policy_for(&app.composition, p).ok())
+                .and_then(|(policy, _)| fixes::known(&fixes::fix_url(SERVER, app.fix_stack, &policy)))
+                .and_then(|answer| answer.text);
+            if let Some(text) = text {
                 copy_to_clipboard(&text);
             }
         }
@@ -529,6 +661,12 @@ fn on_click(shared: &Shared, event: &Event) {
                 ("req-h", _) => Some(&mut c.request.headers),
                 ("pre-h", ServerSetup::Scripted { preflight: Some(p), .. }) => Some(&mut p.headers),
                 ("res-h", ServerSetup::Scripted { response, .. }) => Some(&mut response.headers),
+                (hop, ServerSetup::Scripted { .. }) if hop.starts_with("hop") => hop
+                    .strip_prefix("hop")
+                    .and_then(|rest| rest.strip_suffix("-h"))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .and_then(|n| c.hops.get_mut(n.checked_sub(1)?))
+                    .map(|hop| &mut hop.response.get_or_insert_with(|| ScriptedResponse { status: 200, headers: Vec::new(), body: None }).headers),
                 _ => None,
             };
             let Some(list) = list else { return };
@@ -766,11 +904,15 @@ pub async fn send_composition(shared: &Shared) {
         let expectation = predicted.per_browser.iter().find(|(b, _)| *b == expected).map(|(_, e)| e.clone());
         let sentence = crate::running::compared_with(running.as_ref(), app.composition.browser);
         // Sent to the live URL; shown at the composed one.
-        (call(&app.composition, &predicted.live_url), predicted.url.clone(), app.composition.repeat, log_url, (expectation, sentence))
+        let sending = Sending { redirect: app.composition.request.redirect, context: app.composition.request.context };
+        (call(&app.composition, &predicted.live_url), predicted.url.clone(), app.composition.repeat, log_url, (expectation, sentence, sending))
     };
-    let (expected, sentence) = expected;
+    let (expected, mut sentence, sending) = expected;
+    if shared.borrow().composition.spaces.is_some() {
+        sentence.push_str(" Local Network Access is predicted only: this browser classifies the addresses itself (under make run, all loopback).");
+    }
     set_status("Sending…");
-    let reality = send(&call, &shown_url, repeat, Some(&log_url)).await;
+    let reality = send_from(&call, sending, &shown_url, repeat, Some(&log_url)).await;
     set_html("reality", &view::reality_panel(&reality, expected.as_ref(), &sentence));
     let agrees = expected.as_ref().is_some_and(|e| reality.agrees_with(e));
     set_status(if agrees { "Sent: reality agrees with the prediction." } else { "Sent: see where reality and the prediction differ." });
@@ -788,7 +930,17 @@ mod tests {
         ] {
             let core = ScenarioFile::parse(text).expect("a scenario file").scenarios;
             let page = recorded_scenarios(text).expect("the page reads it");
-            let without = |s: &Scenario| Scenario { hops: Vec::new(), environment: Default::default(), expect: Default::default(), ..s.clone() };
+            // The page reads no expectations, nor the browsers' prefs and
+            // switches (verify's).
+            let without = |s: &Scenario| Scenario {
+                environment: NetworkEnvironment {
+                    address_space: s.environment.address_space.clone(),
+                    grant: s.environment.grant.clone(),
+                    ..Default::default()
+                },
+                expect: Default::default(),
+                ..s.clone()
+            };
             assert_eq!(page, core.iter().map(without).collect::<Vec<_>>());
         }
         assert_eq!(recorded_scenarios(r#"{"format": "cors-scenarios/9", "scenarios": []}"#), None);

@@ -2,7 +2,9 @@
 //! the composed request pass, in each stack the core writes fixes for
 //! (`corslab::fix::stacks`, the same text `corslab fix` writes and
 //! `corslab test-fixes` runs on the real stacks), regenerated with every
-//! prediction.
+//! prediction. The page works out the policy; the companion server's
+//! `/fix/{stack}` writes it out (the generators' text would be a fifth of
+//! the page's weight).
 //!
 //! Which policy: with the companion server's policy mode, the composed
 //! policy while it lets the request through (the policy, in your stack);
@@ -15,7 +17,10 @@ use std::fmt::Write as _;
 
 use corslab::Outcome;
 use corslab::fix::Needs;
-use corslab::fix::stacks::{AppOptions, GenerateError, Stack, generate};
+use std::cell::RefCell;
+
+use corslab::fix::stacks::Stack;
+use serde::Deserialize;
 use corslab::policy::{CorsPolicy, PolicyConfig};
 
 use crate::predict::Predicted;
@@ -51,15 +56,70 @@ pub fn policy_for(c: &Composition, predicted: &Predicted) -> Result<(PolicyConfi
     Ok((needs.policy(), sentence))
 }
 
-/// The "Fix it in…" section for `stack`: a tab per stack, the chosen one's
-/// entry file, its notes and how to run it, and a copy button.
-pub fn section(c: &Composition, predicted: &Predicted, stack: Stack) -> String {
+/// What the companion server's `/fix/{stack}` answers.
+#[derive(Clone, Debug, Deserialize)]
+pub struct FixAnswer {
+    /// The file with the CORS configuration.
+    #[serde(default)]
+    pub entry: Option<String>,
+    /// How to run the app.
+    #[serde(default)]
+    pub run: Option<String>,
+    /// The entry file's text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// What the stack does differently, and what to keep in mind.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// `name version` of each package it is tested with.
+    #[serde(default)]
+    pub tested_with: Vec<String>,
+    /// Why the stack cannot express the policy exactly.
+    #[serde(default)]
+    pub unsupported: Vec<String>,
+}
+
+thread_local! {
+    /// The last answers, by URL: a re-render with the same policy asks the
+    /// server nothing.
+    static ANSWERS: RefCell<Vec<(String, FixAnswer)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The most answers kept.
+const KEPT: usize = 12;
+
+/// The URL of `stack`'s fix for `policy` on the companion server `server`.
+pub fn fix_url(server: &str, stack: Stack, policy: &PolicyConfig) -> String {
+    format!("{server}/fix/{}?{}", stack.as_str(), policy.to_query())
+}
+
+/// The answer for `url`, when the page has it.
+pub fn known(url: &str) -> Option<FixAnswer> {
+    ANSWERS.with(|answers| answers.borrow().iter().find(|(u, _)| u == url).map(|(_, a)| a.clone()))
+}
+
+/// Keeps `answer` for `url`.
+pub fn keep(url: &str, answer: FixAnswer) {
+    ANSWERS.with(|answers| {
+        let mut answers = answers.borrow_mut();
+        answers.retain(|(u, _)| u != url);
+        if answers.len() >= KEPT {
+            answers.remove(0);
+        }
+        answers.push((url.to_owned(), answer));
+    });
+}
+
+/// The "Fix it in…" section for `stack`: a tab per stack and, in
+/// `#fix-body`, the chosen one's fix when the page has it (see [`body`]);
+/// with the URL to ask the companion server for it when not.
+pub fn section(c: &Composition, predicted: &Predicted, stack: Stack, server: &str) -> (String, Option<String>) {
     let mut html = String::from("<h2 id=\"fix-title\">Fix it in…</h2>");
     let (policy, sentence) = match policy_for(c, predicted) {
         Ok(found) => found,
         Err(why) => {
             let _ = write!(html, "<p class=\"hint\" data-role=\"fix-none\">{}</p>", esc(&why));
-            return html;
+            return (html, None);
         }
     };
     let _ = write!(html, "<p class=\"hint\">{}</p><div role=\"tablist\" aria-label=\"Server stack\" class=\"tabs\">", esc(sentence));
@@ -73,54 +133,48 @@ pub fn section(c: &Composition, predicted: &Predicted, stack: Stack) -> String {
             title = esc(s.title()),
         );
     }
-    let _ = write!(html, "</div><div role=\"tabpanel\" id=\"fix-panel\" aria-labelledby=\"fix-tab-{}\">", stack.as_str());
-    match generate(stack, &policy, &AppOptions::default()) {
-        Ok(app) => {
+    let url = fix_url(server, stack, &policy);
+    let answer = known(&url);
+    let _ = write!(
+        html,
+        "</div><div role=\"tabpanel\" id=\"fix-panel\" aria-labelledby=\"fix-tab-{}\"><div id=\"fix-body\" aria-live=\"polite\">{}</div><p class=\"hint\">Spring, ASP.NET Core and Go's rs/cors are not offered: they cannot be tested here at a current version, and CORS Lab writes no fix it has not run.</p></div>",
+        stack.as_str(),
+        answer.as_ref().map_or_else(|| "<p class=\"hint\">Asking the companion server for the fix…</p>".to_owned(), |a| body(stack, a)),
+    );
+    (html, answer.is_none().then_some(url))
+}
+
+/// A fix as the tab shows it: the entry file, how to run it, its notes;
+/// or why the stack cannot express the policy.
+pub fn body(stack: Stack, answer: &FixAnswer) -> String {
+    let mut html = String::new();
+    match &answer.text {
+        Some(text) => {
             let _ = write!(
                 html,
                 "<p><code>{entry}</code>, a whole runnable app (run it with <code>{run}</code>; tested on {versions}) <button type=\"button\" data-action=\"copy-fix\">Copy</button></p><pre class=\"snippet\" data-role=\"fix-snippet\">{text}</pre>",
-                entry = esc(&app.entry),
-                run = esc(&app.run),
-                versions = esc(&versions(stack)),
-                text = esc(app.entry_text()),
+                entry = esc(answer.entry.as_deref().unwrap_or_default()),
+                run = esc(answer.run.as_deref().unwrap_or_default()),
+                versions = esc(&if answer.tested_with.is_empty() { "Debian's nginx".to_owned() } else { answer.tested_with.join(", ") }),
+                text = esc(text),
             );
-            if !app.notes.is_empty() {
+            if !answer.notes.is_empty() {
                 html.push_str("<ul class=\"notes\">");
-                for note in &app.notes {
+                for note in &answer.notes {
                     let _ = write!(html, "<li>{}</li>", esc(note));
                 }
                 html.push_str("</ul>");
             }
         }
-        Err(GenerateError::Unsupported { why, .. }) => {
+        None => {
             let _ = write!(html, "<p class=\"banner skip\" data-role=\"fix-unsupported\">{} cannot express this policy exactly:</p><ul>", esc(stack.title()));
-            for reason in why {
-                let _ = write!(html, "<li>{}</li>", esc(&reason));
+            for reason in &answer.unsupported {
+                let _ = write!(html, "<li>{}</li>", esc(reason));
             }
             html.push_str("</ul>");
         }
-        Err(GenerateError::Invalid(errors)) => {
-            let _ = write!(html, "<p class=\"banner skip\">The policy does not check out: {}</p>", esc(&errors.to_string()));
-        }
     }
-    html.push_str("<p class=\"hint\">Spring, ASP.NET Core and Go's rs/cors are not offered: they cannot be tested here at a current version, and CORS Lab writes no fix it has not run.</p></div>");
     html
-}
-
-/// The entry file's text for `stack`, as the tab shows it (for the copy
-/// button).
-pub fn snippet(c: &Composition, predicted: &Predicted, stack: Stack) -> Option<String> {
-    let (policy, _) = policy_for(c, predicted).ok()?;
-    generate(stack, &policy, &AppOptions::default()).ok().map(|app| app.entry_text().to_owned())
-}
-
-/// `express 5.3.0, cors 2.8.6` (nginx: the one Debian ships).
-fn versions(stack: Stack) -> String {
-    let packages = stack.packages();
-    if packages.is_empty() {
-        return "Debian's nginx".to_owned();
-    }
-    packages.iter().map(|(name, version)| format!("{name} {version}")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -148,11 +202,14 @@ mod tests {
         assert_eq!(policy.methods, ["PUT"]);
         assert_eq!(policy.headers, ["x-request-id"]);
         for stack in Stack::ALL {
-            let html = section(&c, &p, stack);
-            assert!(html.contains("data-role=\"fix-snippet\""), "{stack}: {html}");
+            let (html, ask) = section(&c, &p, stack, "http://localhost:8080");
             assert!(html.contains(&format!("aria-selected=\"true\" aria-controls=\"fix-panel\">{}", esc(stack.title()))), "{stack}");
-            let text = snippet(&c, &p, stack).expect("a snippet");
-            assert!(text.contains("localhost:5050"), "{stack}: {text}");
+            let url = ask.expect("the page asks the server");
+            assert!(url.starts_with(&format!("http://localhost:8080/fix/{stack}?origin=")), "{url}");
+            // Once answered, the tab shows it without asking again.
+            keep(&url, FixAnswer { entry: Some("app.js".into()), run: Some("node app.js".into()), text: Some("x-request-id".into()), notes: vec![], tested_with: vec![], unsupported: vec![] });
+            let (html, ask) = section(&c, &p, stack, "http://localhost:8080");
+            assert!(ask.is_none() && html.contains("data-role=\"fix-snippet\">x-request-id"), "{stack}: {html}");
         }
     }
 
@@ -166,7 +223,7 @@ mod tests {
         let (policy, sentence) = policy_for(&c, &p).expect("a policy");
         assert!(sentence.starts_with("The composed policy"), "{sentence}");
         assert_eq!(policy.origins.len(), 2);
-        assert!(snippet(&c, &p, Stack::FastApi).expect("fastapi").contains(r"\.example\.com"));
+        assert!(policy.to_query().contains("example.com"));
     }
 
     #[test]
@@ -174,7 +231,8 @@ mod tests {
         let mut c = Composition::default();
         c.request.mode = corslab::RequestMode::SameOrigin;
         let p = predicted(&c);
-        let html = section(&c, &p, Stack::Express);
+        let (html, ask) = section(&c, &p, Stack::Express, "http://localhost:8080");
+        assert!(ask.is_none());
         assert!(html.contains("data-role=\"fix-none\""), "{html}");
     }
 }

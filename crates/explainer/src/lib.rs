@@ -10,6 +10,7 @@ pub mod app;
 pub mod avoid;
 pub mod dom;
 pub mod fixes;
+pub mod frame;
 pub mod json;
 pub mod net;
 pub mod predict;
@@ -27,6 +28,21 @@ pub const SERVER: &str = match option_env!("CORSLAB_SERVER") {
     Some(server) => server,
     None => "http://localhost:8080",
 };
+
+/// The second cross origin a composed redirect can lead to: the companion
+/// server under its other name (`localhost` and `127.0.0.1` swapped), an
+/// origin of its own on the same server and port, so `make run` needs no
+/// second port. The replay answers a hop at whichever name it is reached by.
+pub fn second_origin() -> String {
+    if SERVER.contains("://localhost") {
+        SERVER.replacen("://localhost", "://127.0.0.1", 1)
+    } else if SERVER.contains("://127.0.0.1") {
+        SERVER.replacen("://127.0.0.1", "://localhost", 1)
+    } else {
+        // Another host: no second name known; the same origin.
+        SERVER.to_owned()
+    }
+}
 
 /// Mounts the page into `#cors-lab` when the document has one (the test
 /// harness's page has none, and gets nothing).

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCredentials, RequestInit, RequestMode, Response, ResponseType};
+use web_sys::{RequestCredentials, RequestInit, RequestMode, RequestRedirect, Response, ResponseType};
 
 /// What `fetch()` gave the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,8 +15,10 @@ pub enum FetchOutcome {
         response_type: String,
         /// The names `response.headers` lets the page read, lower-case, sorted.
         visible_headers: Vec<String>,
-        /// `await response.text()`.
+        /// `await response.text()` (empty from a frame, which reports no body).
         body: String,
+        /// `response.redirected`.
+        redirected: bool,
     },
     /// The promise rejected (a CORS failure shows up as a bare `TypeError`).
     Rejected {
@@ -44,6 +46,8 @@ pub struct FetchInit<'a> {
     pub credentials: RequestCredentials,
     /// The body, if any.
     pub body: Option<&'a str>,
+    /// `redirect`: `follow`, `error` or `manual`.
+    pub redirect: RequestRedirect,
 }
 
 impl Default for FetchInit<'_> {
@@ -54,6 +58,7 @@ impl Default for FetchInit<'_> {
             mode: RequestMode::Cors,
             credentials: RequestCredentials::SameOrigin,
             body: None,
+            redirect: RequestRedirect::Follow,
         }
     }
 }
@@ -71,11 +76,12 @@ pub async fn fetch(url: &str, init: &FetchInit<'_>) -> FetchOutcome {
 }
 
 /// `new Request(url, init)`: where `fetch()` throws its TypeErrors.
-fn build_request(url: &str, init: &FetchInit<'_>) -> Result<web_sys::Request, JsValue> {
+pub(crate) fn build_request(url: &str, init: &FetchInit<'_>) -> Result<web_sys::Request, JsValue> {
     let request_init = RequestInit::new();
     request_init.set_method(init.method);
     request_init.set_mode(init.mode);
     request_init.set_credentials(init.credentials);
+    request_init.set_redirect(init.redirect);
     let headers = web_sys::Headers::new()?;
     for (name, value) in init.headers {
         headers.append(name, value)?;
@@ -89,11 +95,23 @@ fn build_request(url: &str, init: &FetchInit<'_>) -> Result<web_sys::Request, Js
 
 async fn try_fetch(request: &web_sys::Request) -> Result<FetchOutcome, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    fetch_with(&window, request).await
+}
+
+/// `window.fetch(request)`, in the realm of `window` (this page's, or a
+/// frame's), and what the page saw.
+async fn fetch_with(window: &web_sys::Window, request: &web_sys::Request) -> Result<FetchOutcome, JsValue> {
     let response: Response = JsFuture::from(window.fetch_with_request(request)).await?.dyn_into()?;
+    read_response(response).await
+}
+
+/// What the page can see of `response`.
+async fn read_response(response: Response) -> Result<FetchOutcome, JsValue> {
     let mut visible_headers = Vec::new();
     if let Ok(Some(iterator)) = js_sys::try_iter(&response.headers()) {
         for entry in iterator {
-            let entry: js_sys::Array = entry?.dyn_into()?;
+            // `[name, value]`, from whichever realm made the response.
+            let entry: js_sys::Array = entry?.unchecked_into();
             if let Some(name) = entry.get(0).as_string() {
                 visible_headers.push(name.to_ascii_lowercase());
             }
@@ -112,8 +130,9 @@ async fn try_fetch(request: &web_sys::Request) -> Result<FetchOutcome, JsValue> 
     }
     .to_owned();
     let status = response.status();
+    let redirected = response.redirected();
     let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-    Ok(FetchOutcome::Resolved { status, response_type, visible_headers, body })
+    Ok(FetchOutcome::Resolved { status, response_type, visible_headers, body, redirected })
 }
 
 /// Fetches `url` and returns its body as text, or `None` on any failure.
@@ -122,6 +141,27 @@ pub async fn get_text(url: &str) -> Option<String> {
         FetchOutcome::Resolved { status: 200, body, .. } => Some(body),
         _ => None,
     }
+}
+
+/// `window.fetch(url, init)` with the options as a plain object, so that
+/// `window`'s realm (a frame's) builds the request.
+pub(crate) async fn fetch_in_realm(window: &web_sys::Window, url: &str, init: &FetchInit<'_>) -> Result<FetchOutcome, JsValue> {
+    let request_init = RequestInit::new();
+    request_init.set_method(init.method);
+    request_init.set_mode(init.mode);
+    request_init.set_credentials(init.credentials);
+    request_init.set_redirect(init.redirect);
+    let headers = js_sys::Array::new();
+    for (name, value) in init.headers {
+        headers.push(&js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)));
+    }
+    request_init.set_headers(&headers);
+    if let Some(body) = init.body {
+        request_init.set_body(&JsValue::from_str(body));
+    }
+    // The frame's realm made it: not an `instanceof` this realm's Response.
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &request_init)).await?.unchecked_into();
+    read_response(response).await
 }
 
 /// `TypeError: Failed to fetch`, or whatever the value says of itself.

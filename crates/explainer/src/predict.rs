@@ -140,6 +140,13 @@ fn predict_at(c: &Composition, page_origin: &str, url: &str) -> Predicted {
         ServerSetup::Scripted { .. } => c
             .scenario()
             .ok_or_else(|| "no scenario".to_owned())
+            .map(|mut scenario| {
+                // The address spaces, keyed by the origins predicted here.
+                if let (Some(spaces), Ok(server)) = (&c.spaces, Origin::from_url_str(url)) {
+                    scenario.environment = spaces.environment(page_origin, &server.to_string());
+                }
+                scenario
+            })
             .and_then(|scenario| {
                 let (spec, _) = ReplaySpec::from_scenario(&scenario, page_origin);
                 spec.scenario(&scenario).prepare_at(page_origin, url).map_err(|e| e.to_string())
@@ -481,5 +488,36 @@ mod tests {
                 assert!(!console.contains("/replay/") && !console.contains("/policy/"), "{}: {console}", c.id);
             }
         }
+    }
+
+    /// Every frontier scenario the page can compose (its origins kept
+    /// apart as recorded: not a same-origin one, whose server the page
+    /// moves to the companion server; no browser prefs or switches, which
+    /// the page does not carry), loaded as the page loads it (hops on the
+    /// companion server, the second origin or this page's), is predicted
+    /// as recorded, for every browser: outcome, error, parameter,
+    /// preflight, status, redirected.
+    #[test]
+    fn the_frontier_scenarios_are_predicted_as_recorded_from_the_page() {
+        let file = ScenarioFile::parse(include_str!("../../core/testdata/scenarios/frontier.json")).expect("frontier scenarios");
+        let mut compared = 0;
+        for scenario in &file.scenarios {
+            let env = &scenario.environment;
+            if scenario.is_same_origin() || !env.firefox_prefs.is_empty() || !env.chromium_switches.is_empty() {
+                continue;
+            }
+            let c = Composition::from_scenario(scenario, Browser::Chrome);
+            assert_eq!(c.hops.len(), scenario.hops.len(), "{}", c.id);
+            let (live, _) = live_url(&c, PAGE, SERVER, "p123");
+            let predicted = predict(&c, PAGE, &live);
+            assert_eq!(predicted.error, None, "{}", c.id);
+            for (browser, e) in &predicted.per_browser {
+                let Some(recorded) = scenario.expect.get(browser.as_str()) else { continue };
+                let fact = |e: &Expectation| (e.outcome.clone(), e.cors_error.clone(), e.preflight, e.status, e.redirected);
+                assert_eq!(fact(e), fact(recorded), "{} in {browser}", c.id);
+            }
+            compared += 1;
+        }
+        assert!(compared >= 30, "only {compared} frontier scenarios compared");
     }
 }

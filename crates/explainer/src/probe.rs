@@ -223,6 +223,7 @@ pub async fn probe(check: &CheckRequest) -> Result<Probed, String> {
         mode: RequestMode::Cors,
         credentials: RequestCredentials::Omit,
         body: Some(&body),
+        ..FetchInit::default()
     };
     match fetch(&format!("{SERVER}/probe"), &init).await {
         FetchOutcome::Resolved { status, body, .. } => read_answer(check, status, &body),

@@ -3,7 +3,9 @@
 
 use corslab::formats::scenario::Expectation;
 use serde::Deserialize;
-use web_sys::{RequestCredentials, RequestMode};
+use corslab::fetch::client::ContextKind;
+use corslab::fetch::redirect::RedirectMode;
+use web_sys::{RequestCredentials, RequestMode, RequestRedirect};
 
 use crate::net::{FetchInit, FetchOutcome, fetch, get_text};
 use crate::state::MAX_REPEAT;
@@ -41,6 +43,8 @@ pub struct Reality {
     pub last_preflighted: Option<bool>,
     /// How many requests were sent.
     pub sent: u32,
+    /// `response.redirected`, when it resolved.
+    pub redirected: Option<bool>,
 }
 
 impl Reality {
@@ -65,8 +69,11 @@ impl Reality {
     /// prediction: (fact, predicted, observed or `None` when invisible).
     pub fn facts(&self, predicted: &Expectation) -> Vec<(&'static str, String, Option<String>)> {
         let json = |v: &dyn ErasedJson| v.json();
+        // A rejection is a bare TypeError to the page, whatever its cause:
+        // a network error looks exactly like a CORS error.
+        let outcome = if self.outcome == "cors-error" && predicted.outcome == "network-error" { "network-error" } else { self.outcome.as_str() };
         let mut facts = vec![
-            ("outcome", predicted.outcome.clone(), Some(self.outcome.clone())),
+            ("outcome", predicted.outcome.clone(), Some(outcome.to_owned())),
             ("status", json(&predicted.status), Some(json(&self.status))),
             ("response type", json(&predicted.response_type), Some(json(&self.response_type))),
             ("readable headers", list(&predicted.visible_headers), Some(list(&self.visible_headers))),
@@ -76,6 +83,9 @@ impl Reality {
                 self.last_preflighted.map(|p| json(&p)),
             ),
         ];
+        if let Some(Some(redirected)) = predicted.redirected {
+            facts.push(("redirected", json(&redirected), self.redirected.map(|r| json(&r))));
+        }
         if let Some(count) = predicted.preflight_count {
             facts.push(("preflights in all", count.to_string(), self.preflights.map(|p| p.to_string())));
         }
@@ -125,6 +135,22 @@ fn modes(call: &corslab::FetchCall) -> (RequestMode, RequestCredentials) {
 /// asked), then reads the server's log of `log_url` (when given). The result
 /// shows `shown_url` (the composed URL) where `call.url` is the live one.
 pub async fn send(call: &corslab::FetchCall, shown_url: &str, repeat: u32, log_url: Option<&str>) -> Reality {
+    send_from(call, Sending::default(), shown_url, repeat, log_url).await
+}
+
+/// Where and how a composed request is sent beyond its [`FetchCall`]: the
+/// `redirect` option, and the context the `fetch()` runs in (a frame, see
+/// [`crate::frame`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sending {
+    /// `redirect`.
+    pub redirect: RedirectMode,
+    /// The context.
+    pub context: ContextKind,
+}
+
+/// As [`send`], with a redirect mode and from a context.
+pub async fn send_from(call: &corslab::FetchCall, sending: Sending, shown_url: &str, repeat: u32, log_url: Option<&str>) -> Reality {
     let (mode, credentials) = modes(call);
     let init = FetchInit {
         method: &call.method,
@@ -132,7 +158,13 @@ pub async fn send(call: &corslab::FetchCall, shown_url: &str, repeat: u32, log_u
         mode,
         credentials,
         body: call.body.as_deref(),
+        redirect: match sending.redirect {
+            RedirectMode::Follow => RequestRedirect::Follow,
+            RedirectMode::Error => RequestRedirect::Error,
+            RedirectMode::Manual => RequestRedirect::Manual,
+        },
     };
+    let names = [call.mode.as_str(), call.credentials.as_str(), sending.redirect.as_str()];
     let fresh = || Reality {
         url: shown_url.to_owned(),
         sent_to: call.url.clone(),
@@ -143,10 +175,15 @@ pub async fn send(call: &corslab::FetchCall, shown_url: &str, repeat: u32, log_u
     // Bounded here too, so no caller can make the page loop for long.
     for _ in 0..repeat.clamp(1, MAX_REPEAT) {
         reality.sent += 1;
-        let outcome = fetch(&call.url, &init).await;
+        let outcome = if sending.context == ContextKind::Window {
+            fetch(&call.url, &init).await
+        } else {
+            crate::frame::fetch_in(sending.context, crate::SERVER, &call.url, &init, names).await
+        };
         match outcome {
-            FetchOutcome::Resolved { status, response_type, visible_headers, body } => {
-                reality.outcome = if response_type == "opaque" { "opaque" } else { "ok" }.to_owned();
+            FetchOutcome::Resolved { status, response_type, visible_headers, body, redirected } => {
+                reality.outcome = if response_type.starts_with("opaque") { "opaque" } else { "ok" }.to_owned();
+                reality.redirected = Some(redirected);
                 reality.status = Some(status);
                 reality.response_type = Some(response_type);
                 reality.visible_headers = visible_headers;
@@ -234,6 +271,12 @@ fn apply_log(reality: &mut Reality, text: &str) {
     }
     reality.log = Some(lines);
     reality.preflights = Some(preflights);
+    // Sent once, the run's log is that one fetch: every hop of its redirect
+    // chain, each with its own preflight where one was sent.
+    if reality.sent == 1 {
+        reality.last_preflighted = Some(preflights > 0);
+        return;
+    }
     reality.last_preflighted = match reality.outcome.as_str() {
         // A blocked request may never have left the browser after its
         // preflight: the last thing logged is then the preflight itself.

@@ -2,8 +2,10 @@
 //! profile. It round-trips through the URL fragment, so a link shares it.
 
 use corslab::formats::replay;
-use corslab::formats::scenario::{self, Scenario, ScenarioRequest, ScriptedResponse};
-use corslab::{Browser, CredentialsMode, RequestMode};
+use corslab::fetch::local_network::{AddressSpace, NetworkEnvironment};
+use corslab::formats::replay::MAX_HOPS;
+use corslab::formats::scenario::{self, Hop, Scenario, ScenarioRequest, ScriptedResponse};
+use corslab::{Browser, CredentialsMode, Origin, RequestMode};
 use serde::{Deserialize, Serialize};
 
 // What a composition may ask for. A link is text anyone can craft, so every
@@ -32,11 +34,26 @@ pub const MAX_METHOD_LEN: usize = 64;
 pub const MAX_PATH_LEN: usize = 2048;
 /// The longest label, in bytes.
 pub const MAX_ID_LEN: usize = 128;
+/// The most hops a composition redirects through: the replay server's
+/// limit (more than any browser follows: Chromium and Firefox stop after 20).
+pub const MAX_PAGE_HOPS: usize = MAX_HOPS;
 /// The longest URL of your server, in bytes.
 pub const MAX_URL_LEN: usize = 2048;
 /// The longest origin of your app, in bytes (a scheme, a host of at most
 /// 253 bytes and a port fit in far less).
 pub const MAX_ORIGIN_LEN: usize = 512;
+
+/// This page's origin, in a browser (`None` natively, in unit tests).
+pub(crate) fn this_page_origin() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        crate::dom::page_origin().ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
 
 /// Cuts `text` to at most `max` bytes, on a character boundary.
 fn clip(text: &mut String, max: usize) {
@@ -165,6 +182,58 @@ pub struct Composition {
     pub repeat: u32,
     /// The profile the prediction follows.
     pub browser: Browser,
+    /// Where the scripted answer redirects to, hop by hop (hop 1 first;
+    /// `{hop1}` in an answer's `Location` leads there). Scripted only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hops: Vec<Hop>,
+    /// The address spaces the browser puts the page and the server in, for
+    /// Local Network Access: predicted, never sent (the page cannot change
+    /// how its browser classifies addresses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spaces: Option<Spaces>,
+}
+
+/// The address spaces of a composition (Local Network Access), and whether
+/// the user granted the permission.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spaces {
+    /// The page's address space.
+    pub page: AddressSpace,
+    /// The server's.
+    pub server: AddressSpace,
+    /// The permissions the user granted the page's origin, by the names a
+    /// scenario's `environment.grant` uses (one of [`Spaces::GRANTS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<String>,
+}
+
+impl Spaces {
+    /// The permissions a page can be granted, by the names a scenario's
+    /// `environment.grant` uses (Chromium's CDP `PermissionType`s).
+    pub const GRANTS: [&'static str; 3] = ["loopbackNetwork", "localNetwork", "localNetworkAccess"];
+
+    /// As a scenario's environment, for a page at `page_origin` and a
+    /// server at `server_origin`.
+    pub fn environment(&self, page_origin: &str, server_origin: &str) -> NetworkEnvironment {
+        let mut environment = NetworkEnvironment::default();
+        environment.address_space.insert(page_origin.to_owned(), self.page);
+        environment.address_space.insert(server_origin.to_owned(), self.server);
+        environment.grant = self.grants.iter().filter(|g| Spaces::GRANTS.contains(&g.as_str())).cloned().collect();
+        environment
+    }
+
+    /// What a scenario's environment says of `page_origin` and
+    /// `server_origin`, when it names either (the other in the space its
+    /// address is in, as the browser classifies it; public for a name).
+    pub fn of(environment: &NetworkEnvironment, page_origin: &str, server_origin: &str) -> Option<Spaces> {
+        if environment.address_space.is_empty() && environment.grant.is_empty() {
+            return None;
+        }
+        let space = |origin: &str| {
+            Origin::parse(origin).ok().map_or(AddressSpace::Public, |o| environment.space_of(&o).unwrap_or(AddressSpace::Public))
+        };
+        Some(Spaces { page: space(page_origin), server: space(server_origin), grants: environment.grant.clone() })
+    }
 }
 
 fn one() -> u32 {
@@ -192,6 +261,8 @@ impl Default for Composition {
                 redirect: Default::default(),
                 context: Default::default(),
             },
+            hops: Vec::new(),
+            spaces: None,
             server: ServerSetup::Scripted {
                 preflight: Some(ScriptedResponse {
                     status: 204,
@@ -237,6 +308,20 @@ impl Composition {
         }
         request.page_origin = None;
         request.server_origin = None;
+        self.hops.truncate(MAX_HOPS);
+        for hop in &mut self.hops {
+            clip(&mut hop.server_origin, MAX_ORIGIN_LEN);
+            clip(&mut hop.path, MAX_PATH_LEN);
+            if let Some(userinfo) = &mut hop.userinfo {
+                clip(userinfo, MAX_ORIGIN_LEN);
+            }
+            for answer in [&mut hop.preflight_response, &mut hop.response].into_iter().flatten() {
+                clip_answer(answer);
+            }
+        }
+        if !matches!(self.server, ServerSetup::Scripted { .. }) {
+            self.hops.clear();
+        }
         match &mut self.server {
             ServerSetup::Scripted { preflight, response } => {
                 if let Some(preflight) = preflight {
@@ -254,7 +339,23 @@ impl Composition {
     }
 
     /// A recorded scenario, to look at and replay (clamped).
+    ///
+    /// Its hops go where the page can serve them: the recorded server's
+    /// origin to the companion server's ([`SERVER`](crate::SERVER)), the
+    /// recorded page's to this page's, any other to the
+    /// [second origin](crate::second_origin); its address spaces, when its
+    /// environment gives the page's and the server's, come along.
     pub fn from_scenario(scenario: &Scenario, browser: Browser) -> Composition {
+        let page = this_page_origin().unwrap_or_else(|| scenario.page_origin().to_owned());
+        let live = |recorded: &str| -> String {
+            if recorded == scenario.server_origin() {
+                crate::SERVER.to_owned()
+            } else if recorded == scenario.page_origin() {
+                page.clone()
+            } else {
+                crate::second_origin()
+            }
+        };
         Composition {
             id: scenario.id.clone(),
             request: ScenarioRequest { page_origin: None, server_origin: None, ..scenario.request.clone() },
@@ -264,6 +365,8 @@ impl Composition {
             },
             repeat: scenario.repeat(),
             browser,
+            hops: scenario.hops.iter().map(|hop| Hop { server_origin: live(&hop.server_origin), ..hop.clone() }).collect(),
+            spaces: Spaces::of(&scenario.environment, scenario.page_origin(), scenario.server_origin()),
         }
         .clamped()
     }
@@ -278,7 +381,8 @@ impl Composition {
             repeat: (self.repeat > 1).then_some(self.repeat),
             preflight_response: preflight.clone(),
             response: response.clone(),
-            hops: Vec::new(),
+            hops: self.hops.clone(),
+            // Set where the page's origin is known (`predict`).
             environment: Default::default(),
             expect: Default::default(),
         })

@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 use corslab::Browser;
 use corslab::formats::scenario::{Expectation, ScriptedResponse};
 use corslab::trace::{Step, Verdict};
+use corslab::fetch::client::ContextKind;
+use corslab::fetch::local_network::AddressSpace;
+use corslab::fetch::redirect::RedirectMode;
 use corslab::{CredentialsMode, Decision, Outcome, RequestMode};
 
 use crate::predict::Predicted;
@@ -77,6 +80,18 @@ pub const MODES: [RequestMode; 3] = [RequestMode::Cors, RequestMode::NoCors, Req
 /// The credentials modes the request panel offers, in its order.
 pub const CREDENTIALS: [CredentialsMode; 3] = [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include];
 
+/// The redirect modes the request panel offers, in its order.
+pub const REDIRECTS: [RedirectMode; 3] = [RedirectMode::Follow, RedirectMode::Error, RedirectMode::Manual];
+/// The contexts a fetch can run in, with their labels.
+pub const CONTEXTS: [(ContextKind, &str); 4] = [
+    (ContextKind::Window, "this page (window)"),
+    (ContextKind::SandboxedIframe, "a sandboxed iframe (Origin: null)"),
+    (ContextKind::DataIframe, "a data: iframe (Origin: null)"),
+    (ContextKind::BlankIframe, "an about:blank iframe (this page's origin)"),
+];
+/// The address spaces, in their order.
+pub const SPACES: [AddressSpace; 3] = [AddressSpace::Public, AddressSpace::Local, AddressSpace::Loopback];
+
 /// The request panel.
 pub fn request_panel(c: &Composition) -> String {
     let r = &c.request;
@@ -99,6 +114,15 @@ pub fn request_panel(c: &Composition) -> String {
     }
     html.push_str("</select>");
     if !yours {
+        html.push_str("<label for=\"req-redirect\">Redirects</label><select id=\"req-redirect\">");
+        for redirect in REDIRECTS {
+            html.push_str(&option(redirect.as_str(), redirect.as_str(), r.redirect == redirect));
+        }
+        html.push_str("</select><label for=\"req-context\">Runs in</label><select id=\"req-context\">");
+        for (context, label) in CONTEXTS {
+            html.push_str(&option(context.as_str(), label, r.context == context));
+        }
+        html.push_str("</select>");
         html.push_str("<label for=\"req-repeat\">Send it</label><select id=\"req-repeat\">");
         // A composition is clamped to 1..=MAX_REPEAT when read; the clamp
         // here only keeps an unclamped one from showing no choice at all.
@@ -207,6 +231,8 @@ pub fn server_answer(c: &Composition, policy_problems: &[String]) -> String {
         ServerSetup::Scripted { preflight, response } => {
             html.push_str(&scripted_answer("pre", "Answer to the preflight (OPTIONS)", preflight.as_ref(), true));
             html.push_str(&scripted_answer("res", "Answer to the request", Some(response), false));
+            html.push_str(&redirect_chain(c));
+            html.push_str(&address_spaces(c));
         }
         ServerSetup::Policy { query } => {
             let config = corslab::policy::PolicyConfig::from_query(query).unwrap_or_default();
@@ -240,6 +266,72 @@ pub fn server_answer(c: &Composition, policy_problems: &[String]) -> String {
             let _ = write!(html, "<div id=\"yours-notes\" aria-live=\"polite\">{}</div></fieldset>", crate::yours::notes_html(c));
         }
     }
+    html
+}
+
+/// The redirect chain: each hop the answers lead to (`{hop1}` in a
+/// `Location` leads to hop 1), where it is served and how it answers.
+fn redirect_chain(c: &Composition) -> String {
+    let mut html = String::from("<fieldset class=\"answer\" id=\"hops\"><legend>Redirects</legend><p class=\"hint\">A <code>Location</code> of <code>{hop1}</code> leads to hop 1, and so on. <em>Add a redirect</em> makes the last answer a 307 to the new hop. The second origin is this server under its other name: another origin, no other port.</p>");
+    let page = crate::state::this_page_origin().unwrap_or_default();
+    let second = crate::second_origin();
+    for (i, hop) in c.hops.iter().enumerate() {
+        let n = i + 1;
+        let _ = write!(html, "<fieldset class=\"hop\"><legend>Hop {n}</legend><div class=\"fields\"><label for=\"hop{n}-at\">Served by</label><select id=\"hop{n}-at\">");
+        let mut choices = vec![(crate::SERVER.to_owned(), format!("the companion server ({})", crate::SERVER)), (second.clone(), format!("a second origin ({second})")), (page.clone(), format!("this page's origin ({page}; predicted only)"))];
+        if !choices.iter().any(|(o, _)| *o == hop.server_origin) {
+            choices.push((hop.server_origin.clone(), hop.server_origin.clone()));
+        }
+        for (origin, label) in &choices {
+            html.push_str(&option(origin, label, *origin == hop.server_origin));
+        }
+        html.push_str("</select>");
+        html.push_str(&text_input(&format!("hop{n}-path"), "Path", &hop.path, &format!(" maxlength=\"{MAX_PATH_LEN}\"")));
+        html.push_str(&text_input(&format!("hop{n}-user"), "user:password in its URL (optional)", hop.userinfo.as_deref().unwrap_or_default(), ""));
+        let _ = write!(
+            html,
+            "<label class=\"check\"><input id=\"hop{n}-pre-on\" type=\"checkbox\"{}> Answers a preflight as the first URL does</label>",
+            if hop.preflight_response.is_some() { " checked" } else { "" }
+        );
+        let status = hop.response.as_ref().map_or(200, |r| r.status).to_string();
+        html.push_str(&text_input(&format!("hop{n}-status"), "Status", &status, " inputmode=\"numeric\""));
+        html.push_str("</div>");
+        html.push_str(&header_rows(&format!("hop{n}-h"), "Its answer's headers", &hop.response.as_ref().map(|r| r.headers.clone()).unwrap_or_default()));
+        let _ = write!(html, "<button type=\"button\" data-action=\"remove-hop\" data-index=\"{i}\">Remove hop {n}</button></fieldset>");
+    }
+    let full = c.hops.len() >= crate::state::MAX_PAGE_HOPS;
+    let _ = write!(html, "<button type=\"button\" data-action=\"add-hop\" id=\"add-hop\"{}>Add a redirect</button></fieldset>", if full { " disabled" } else { "" });
+    html
+}
+
+/// The address spaces for Local Network Access (predicted only).
+fn address_spaces(c: &Composition) -> String {
+    let spaces = c.spaces.as_ref();
+    let mut html = format!(
+        "<fieldset class=\"answer\" id=\"spaces\"><legend>Local Network Access</legend><label class=\"check\"><input id=\"env-on\" type=\"checkbox\"{}> Put the page and the server in address spaces</label>",
+        if spaces.is_some() { " checked" } else { "" }
+    );
+    if let Some(spaces) = spaces {
+        html.push_str("<div class=\"fields\">");
+        for (id, label, current) in [("env-page", "The page is on", spaces.page), ("env-server", "The server is on", spaces.server)] {
+            let _ = write!(html, "<label for=\"{id}\">{label}</label><select id=\"{id}\">");
+            for space in SPACES {
+                html.push_str(&option(space.as_str(), space.as_str(), space == current));
+            }
+            html.push_str("</select>");
+        }
+        html.push_str("</div><p>The user granted the page:</p><div class=\"fields\">");
+        for grant in crate::state::Spaces::GRANTS {
+            let _ = write!(
+                html,
+                "<label class=\"check\"><input id=\"env-grant-{grant}\" type=\"checkbox\"{}> {grant}</label>",
+                if spaces.grants.iter().any(|g| g == grant) { " checked" } else { "" }
+            );
+        }
+        html.push_str("</div>");
+        html.push_str("<p class=\"note\" data-role=\"lna-predicted\">Predicted only: a page cannot change how its browser classifies addresses (that is fixed when the browser starts, and under <code>make run</code> everything is loopback), so <em>Send for real</em> shows what this browser does here, not these spaces. <code>corslab verify</code> replays such scenarios in browsers started with them.</p>");
+    }
+    html.push_str("</fieldset>");
     html
 }
 
@@ -539,7 +631,7 @@ mod tests {
         let link = Composition { repeat: 1_000_000, ..Composition::default() }.to_fragment();
         let c = Composition::from_fragment(&link).expect("a composition");
         let html = request_panel(&c);
-        assert_eq!(html.matches(" selected>").count(), 3, "mode, credentials, repeat: {html}");
+        assert_eq!(html.matches(" selected>").count(), 5, "mode, credentials, redirect, context, repeat: {html}");
         assert!(html.contains("<option value=\"3\" selected>three times</option>"), "{html}");
         assert_eq!(c.repeat, 3);
         let scenario = c.scenario().expect("scripted");

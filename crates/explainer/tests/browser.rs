@@ -519,7 +519,14 @@ fn the_page_reads_every_recorded_file_as_the_core_does() {
         let page = corslab_explainer::app::recorded_scenarios(text).expect("the page reads it");
         assert_eq!(page.len(), core.len());
         for (page, core) in page.iter().zip(&core) {
-            let without = corslab::formats::scenario::Scenario { hops: Vec::new(), environment: Default::default(), expect: Default::default(), ..core.clone() };
+            // The page reads no expectations, nor the browsers' prefs and
+            // switches (verify's).
+            let environment = corslab::fetch::local_network::NetworkEnvironment {
+                address_space: core.environment.address_space.clone(),
+                grant: core.environment.grant.clone(),
+                ..Default::default()
+            };
+            let without = corslab::formats::scenario::Scenario { environment, expect: Default::default(), ..core.clone() };
             assert_eq!(*page, without, "{}", core.id);
         }
     }
@@ -543,28 +550,70 @@ fn the_page_writes_json_as_serde_json_does() {
     assert!(json::parse::<Composition>(r#"{"id":"x","request":{"method":"GET","path":"/"},"server":{"kind":"elsewhere"},"browser":"chrome"}"#).is_err());
 }
 
+/// Waits up to 5 s for `ready`, checking every 20 ms.
+async fn until(what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..250 {
+        if ready() {
+            return;
+        }
+        let pause = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window().expect("window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(pause).await;
+    }
+    panic!("waited 5 s for {what}");
+}
+
 #[wasm_bindgen_test]
-fn the_fix_tabs_follow_the_composition_and_keep_focus() {
+async fn the_fix_tabs_follow_the_composition_and_keep_focus() {
     let m = mounted();
-    // The default composition passes: its narrowest policy, in Express first.
     let snippet = || m.root.query_selector("#fix-panel [data-role=fix-snippet]").ok().flatten().map(|e| e.text_content().unwrap_or_default());
+    // The default composition passes: its narrowest policy, from the
+    // companion server's /fix/, in Express first.
+    until("the Express fix", || snippet().is_some()).await;
     let express = snippet().expect("an Express snippet");
-    assert!(express.contains("require(\"cors\")") || express.contains("from \"cors\"") || express.contains("cors("), "{express}");
+    assert!(express.contains("cors("), "{express}");
     for stack in ["fastapi", "flask", "django", "nginx", "axum", "express"] {
         let tab: web_sys::HtmlElement = element(&format!("fix-tab-{stack}"));
         tab.click();
         assert_eq!(active_id(), format!("fix-tab-{stack}"), "focus lost after choosing {stack}");
         assert_eq!(element::<Element>(&format!("fix-tab-{stack}")).get_attribute("aria-selected").as_deref(), Some("true"));
-        let text = snippet().unwrap_or_else(|| panic!("no {stack} snippet"));
-        assert!(text.contains("x-request-id") || text.contains("X-Request-Id"), "{stack}: {text}");
+        until(&format!("the {stack} fix"), || snippet().is_some_and(|t| t.contains("x-request-id") || t.contains("X-Request-Id"))).await;
     }
-    // A policy that refuses the page: the narrowest policy that lets it in,
-    // with this page's exact origin, regenerated at once.
+    // A policy that lets any origin in: written as composed, regenerated.
     let select: HtmlSelectElement = element("srv-preset");
     select.set_value("policy-any");
     changed(&select);
     let nginx: web_sys::HtmlElement = element("fix-tab-nginx");
     nginx.click();
-    let text = snippet().expect("an nginx snippet");
-    assert!(text.contains("add_header") && text.contains("always"), "{text}");
+    until("the nginx fix", || snippet().is_some_and(|t| t.contains("add_header") && t.contains("always"))).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_frontier_is_sent_for_real_and_agrees() {
+    use corslab_explainer::reality::{Sending, send_from};
+    let running = corslab_explainer::running::this_browser().expect("a browser the core has a profile for").0;
+    let file = ScenarioFile::parse(include_str!("../../core/testdata/scenarios/frontier.json")).expect("frontier scenarios");
+    let mut sent = 0;
+    for scenario in &file.scenarios {
+        let c = Composition::from_scenario(scenario, running);
+        let framed = c.request.context != corslab::fetch::client::ContextKind::Window;
+        // Firefox here rejects a redirect to `user:pass@127.0.0.1` (this
+        // harness's server) that verify, at `localhost`, sees followed as
+        // recorded: a gap the note of issue 12 names, left visible on the
+        // page (which shows the disagreement) rather than predicted.
+        let userinfo = c.hops.iter().any(|h| h.userinfo.is_some()) && running == Browser::Firefox;
+        if framed || userinfo || c.spaces.is_some() || scenario.is_same_origin() || c.hops.iter().any(|h| h.server_origin == page()) {
+            continue;
+        }
+        let run = format!("f{}", (js_sys::Math::random() * 1e9) as u64);
+        let (url, _) = live_url(&c, &page(), SERVER, &run);
+        let predicted = predict(&c, &page(), &url);
+        let expectation = predicted.per_browser.iter().find(|(b, _)| *b == running).map(|(_, e)| e.clone()).expect("this browser's");
+        let sending = Sending { redirect: c.request.redirect, context: c.request.context };
+        let reality = send_from(&call(&c, &predicted.live_url), sending, &predicted.url, c.repeat, Some(&format!("{SERVER}/log/{run}"))).await;
+        assert!(reality.agrees_with(&expectation), "{} in {running:?}: predicted {expectation:?}, reality {reality:?}", c.id);
+        sent += 1;
+    }
+    assert!(sent >= 15, "only {sent} frontier scenarios sent");
 }
