@@ -266,6 +266,35 @@ fn human_output_names_the_fix_and_the_console_line() {
     assert!(!ran.stdout.contains('\u{9b}') && ran.stdout.contains("x-evil: \\x9b2Jgone"), "{}", ran.stdout);
 }
 
+/// `--fix STACK` after a blocked check: the app for the narrowest policy
+/// that lets this request through, in that stack, listening on the checked
+/// URL's port; nothing after a check that passed; and a usage error for a
+/// stack CORS Lab does not write.
+#[test]
+fn fix_prints_the_narrowest_fix_in_the_chosen_stack() {
+    let server = serve(Router::new().fallback(any(|| async { "no CORS here" })));
+    let url = format!("http://127.0.0.1:{}/data", server.port);
+    let ran = check(&[&url, "--origin", "http://localhost:5050", "-X", "PUT", "-H", "X-Token: 1", "--fix", "express"]);
+    assert_eq!(ran.code, 1);
+    let fix = ran.stdout.split("The fix in Express 5 + cors (corslab fix --stack express):").nth(1).unwrap_or_else(|| panic!("no fix: {}", ran.stdout));
+    assert!(fix.contains("── app.js ──"), "{fix}");
+    assert!(fix.contains("\"http://localhost:5050\""), "{fix}");
+    assert!(fix.contains("methods: [\"GET\", \"HEAD\", \"POST\", \"PUT\"]"), "{fix}");
+    assert!(fix.contains("allowedHeaders: [\"x-token\"]"), "{fix}");
+    assert!(fix.contains(&format!("app.listen({}, \"127.0.0.1\"", server.port)), "{fix}");
+    assert!(fix.contains("corslab fix --stack express --origin 'http://localhost:5050' --method 'PUT' --header 'x-token' --out DIR"), "{fix}");
+    let nginx = check(&[&url, "--origin", "http://localhost:5050", "--fix", "nginx"]);
+    assert!(nginx.stdout.contains("add_header Access-Control-Allow-Origin $cors_origin always;"), "{}", nginx.stdout);
+    // A check that passes has nothing to fix.
+    let open = cors_server(|_| true);
+    let url = format!("http://127.0.0.1:{}/data", open.port);
+    let ran = check(&[&url, "--origin", "http://localhost:5050", "--fix", "django"]);
+    assert_eq!(ran.code, 0, "{}", ran.stdout);
+    assert!(!ran.stdout.contains("The fix in"), "{}", ran.stdout);
+    let ran = check(&[&url, "--origin", "http://localhost:5050", "--fix", "spring"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+}
+
 #[test]
 fn usage_errors_are_status_2_with_one_line() {
     for args in [
