@@ -492,3 +492,29 @@ proptest! {
         }
     }
 }
+
+/// Found by `decide_never_panics_and_is_consistent`: a same-origin POST with
+/// a custom header, redirected (301) to another origin, becomes a GET there
+/// that still carries the header, so it is preflighted at the new URL; the
+/// decision must say why (the reasons of the first URL CORS applies to).
+#[test]
+fn a_request_preflighted_only_after_a_redirect_says_why() {
+    let call = FetchCall {
+        url: "http://page.test/same".to_owned(),
+        method: "POST".to_owned(),
+        headers: vec![("X-Custom".to_owned(), String::new())],
+        mode: RequestMode::Cors,
+        credentials: CredentialsMode::Omit,
+        body: None,
+    };
+    let moved = [("Location".to_owned(), "http://api.test/moved".to_owned())];
+    let server = Responder {
+        preflight: ServerResponse { status: 200, headers: HeaderList::default(), body: None },
+        response: ServerResponse { status: 301, headers: HeaderList::from_pairs(&moved).expect("headers"), body: None },
+    };
+    for browser in Browser::ALL {
+        let d = decide_both(&call, &server, browser);
+        assert!(d.preflight.sent, "{browser}: preflighted at the new URL");
+        assert!(!d.preflight.reasons.is_empty(), "{browser}: no reasons for the preflight");
+    }
+}

@@ -87,7 +87,9 @@ impl Outcome {
 /// What a request's preflight came to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PreflightSummary {
-    /// Why a preflight is needed (empty: a simple request).
+    /// Why a preflight is needed (empty: a simple request), at the first URL
+    /// the CORS protocol applies to (after a redirect, for a request that
+    /// started same-origin).
     pub reasons: Vec<PreflightReason>,
     /// The preflight the browser needs, when it needs one (the last one, after
     /// redirects).
@@ -454,7 +456,10 @@ fn run(
         if tainting == Tainting::Cors {
             let classification = classify(&request, profile, trace);
             let carried = hop > 0 && preflighted && profile.redirect_preflight == RedirectPreflight::OncePreflighted;
-            if hop == 0 {
+            // The reasons of the first URL the CORS protocol applies to: a
+            // same-origin request redirected across origins is classified
+            // only there (found by the `decide` property test).
+            if hop == 0 || decision.preflight.reasons.is_empty() {
                 decision.preflight.reasons = classification.reasons.clone();
             }
             if classification.needs_preflight() || carried {
