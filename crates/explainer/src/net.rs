@@ -77,20 +77,27 @@ pub async fn fetch(url: &str, init: &FetchInit<'_>) -> FetchOutcome {
 
 /// `new Request(url, init)`: where `fetch()` throws its TypeErrors.
 pub(crate) fn build_request(url: &str, init: &FetchInit<'_>) -> Result<web_sys::Request, JsValue> {
-    let request_init = RequestInit::new();
-    request_init.set_method(init.method);
-    request_init.set_mode(init.mode);
-    request_init.set_credentials(init.credentials);
-    request_init.set_redirect(init.redirect);
+    let request_init = request_init(init);
     let headers = web_sys::Headers::new()?;
     for (name, value) in init.headers {
         headers.append(name, value)?;
     }
     request_init.set_headers(&headers);
+    web_sys::Request::new_with_str_and_init(url, &request_init)
+}
+
+/// `init` as `fetch()`'s options, but for the headers, which each caller
+/// sets in the form its realm needs.
+fn request_init(init: &FetchInit<'_>) -> RequestInit {
+    let request_init = RequestInit::new();
+    request_init.set_method(init.method);
+    request_init.set_mode(init.mode);
+    request_init.set_credentials(init.credentials);
+    request_init.set_redirect(init.redirect);
     if let Some(body) = init.body {
         request_init.set_body(&JsValue::from_str(body));
     }
-    web_sys::Request::new_with_str_and_init(url, &request_init)
+    request_init
 }
 
 async fn try_fetch(request: &web_sys::Request) -> Result<FetchOutcome, JsValue> {
@@ -146,19 +153,13 @@ pub async fn get_text(url: &str) -> Option<String> {
 /// `window.fetch(url, init)` with the options as a plain object, so that
 /// `window`'s realm (a frame's) builds the request.
 pub(crate) async fn fetch_in_realm(window: &web_sys::Window, url: &str, init: &FetchInit<'_>) -> Result<FetchOutcome, JsValue> {
-    let request_init = RequestInit::new();
-    request_init.set_method(init.method);
-    request_init.set_mode(init.mode);
-    request_init.set_credentials(init.credentials);
-    request_init.set_redirect(init.redirect);
+    let request_init = request_init(init);
+    // Plain `[name, value]` pairs: the frame's realm reads them.
     let headers = js_sys::Array::new();
     for (name, value) in init.headers {
         headers.push(&js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)));
     }
     request_init.set_headers(&headers);
-    if let Some(body) = init.body {
-        request_init.set_body(&JsValue::from_str(body));
-    }
     // The frame's realm made it: not an `instanceof` this realm's Response.
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &request_init)).await?.unchecked_into();
     read_response(response).await
