@@ -209,8 +209,8 @@ pub struct Spaces {
 
 impl Spaces {
     /// The permissions a page can be granted, by the names a scenario's
-    /// `environment.grant` uses (Chromium's CDP `PermissionType`s).
-    pub const GRANTS: [&'static str; 3] = ["loopbackNetwork", "localNetwork", "localNetworkAccess"];
+    /// `environment.grant` uses (the core's, read by its profiles).
+    pub const GRANTS: [&'static str; 3] = corslab::fetch::local_network::PERMISSIONS;
 
     /// As a scenario's environment, for a page at `page_origin` and a
     /// server at `server_origin`.

@@ -278,13 +278,25 @@ fn permission_name(browser: Browser, space: AddressSpace) -> Option<&'static str
     }
 }
 
+/// The permission that lets a page reach the loopback space (CDP
+/// `PermissionType` name; Firefox's `loopback-network`).
+pub const LOOPBACK_NETWORK: &str = "loopbackNetwork";
+/// The permission that lets a page reach the local space (Firefox's
+/// `local-network`).
+pub const LOCAL_NETWORK: &str = "localNetwork";
+/// Chromium's older name for [`LOCAL_NETWORK`].
+pub const LOCAL_NETWORK_ACCESS: &str = "localNetworkAccess";
+/// Every permission name an environment's `grant` can hold that some
+/// browser reads.
+pub const PERMISSIONS: [&str; 3] = [LOOPBACK_NETWORK, LOCAL_NETWORK, LOCAL_NETWORK_ACCESS];
+
 /// Chromium 156: `loopbackNetwork` covers loopback; `localNetwork` (and the
 /// older `localNetworkAccess`, assumed its alias) covers the local space
 /// only (`lna-granted-localNetwork-get`, `lna-granted-localNetworkAccess-get`).
 fn chromium_grants(env: &NetworkEnvironment, space: AddressSpace) -> bool {
     match space {
-        AddressSpace::Loopback => env.granted("loopbackNetwork"),
-        AddressSpace::Local => env.granted("localNetwork") || env.granted("localNetworkAccess"),
+        AddressSpace::Loopback => env.granted(LOOPBACK_NETWORK),
+        AddressSpace::Local => env.granted(LOCAL_NETWORK) || env.granted(LOCAL_NETWORK_ACCESS),
         AddressSpace::Public => true,
     }
 }
@@ -293,8 +305,8 @@ fn chromium_grants(env: &NetworkEnvironment, space: AddressSpace) -> bool {
 /// `localNetwork` its `local-network`; other names grant nothing.
 fn firefox_grants(env: &NetworkEnvironment, space: AddressSpace) -> bool {
     match space {
-        AddressSpace::Loopback => env.granted("loopbackNetwork"),
-        AddressSpace::Local => env.granted("localNetwork"),
+        AddressSpace::Loopback => env.granted(LOOPBACK_NETWORK),
+        AddressSpace::Local => env.granted(LOCAL_NETWORK),
         AddressSpace::Public => true,
     }
 }
