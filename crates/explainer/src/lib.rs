@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 pub mod app;
 pub mod avoid;
 pub mod dom;
+pub mod domain;
 pub mod fixes;
 pub mod frame;
 pub mod json;

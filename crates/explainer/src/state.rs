@@ -8,6 +8,8 @@ use corslab::formats::scenario::{self, Hop, Scenario, ScenarioRequest, ScriptedR
 use corslab::{Browser, CredentialsMode, Origin, RequestMode};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::{ascii_origin, ascii_url, make_ascii};
+
 // What a composition may ask for. A link is text anyone can craft, so every
 // count and size is clamped when a composition is read (from a link, the
 // form or a scenario file), and the page shows and sends the clamped value.
@@ -295,6 +297,8 @@ impl Composition {
     /// your server's URL and your app's origin cut to their limits (on a
     /// character boundary), and no page or server
     /// origin of its own (the page uses its own and [`SERVER`](crate::SERVER)).
+    /// The origins and the URL the user types are made ASCII by the browser
+    /// ([`crate::domain`]): the page's core has no Unicode tables.
     #[must_use]
     pub fn clamped(mut self) -> Composition {
         self.repeat = self.repeat.clamp(1, MAX_REPEAT);
@@ -310,6 +314,8 @@ impl Composition {
         request.server_origin = None;
         self.hops.truncate(MAX_HOPS);
         for hop in &mut self.hops {
+            clip(&mut hop.server_origin, MAX_ORIGIN_LEN);
+            make_ascii(&mut hop.server_origin, ascii_origin);
             clip(&mut hop.server_origin, MAX_ORIGIN_LEN);
             clip(&mut hop.path, MAX_PATH_LEN);
             if let Some(userinfo) = &mut hop.userinfo {
@@ -331,6 +337,10 @@ impl Composition {
             }
             ServerSetup::Policy { query } => clip_query(query, MAX_POLICY_QUERY_LEN),
             ServerSetup::Yours { url, app_origin } => {
+                clip(url, MAX_URL_LEN);
+                clip(app_origin, MAX_ORIGIN_LEN);
+                make_ascii(url, ascii_url);
+                make_ascii(app_origin, ascii_origin);
                 clip(url, MAX_URL_LEN);
                 clip(app_origin, MAX_ORIGIN_LEN);
             }
@@ -524,12 +534,16 @@ mod clamp_tests {
         let yours = Composition { server: ServerSetup::yours("http://localhost:3001/api", "http://localhost:3000"), ..Composition::default() };
         assert_eq!(from_link(&yours), yours);
         let long = Composition {
-            server: ServerSetup::yours(format!("https://example.com/{}", "u".repeat(100_000)), format!("https://{}", "é".repeat(10_000))),
+            // The origin is no URL (no scheme): kept as typed, cut on a character boundary.
+            server: ServerSetup::yours(format!("https://example.com/{}", "u".repeat(100_000)), "é".repeat(10_000)),
             ..Composition::default()
         };
         let ServerSetup::Yours { url, app_origin } = from_link(&long).server else { unreachable!() };
         assert_eq!(url.len(), MAX_URL_LEN);
         assert!(app_origin.len() <= MAX_ORIGIN_LEN && app_origin.len() > MAX_ORIGIN_LEN - 2, "{}", app_origin.len());
+        // International names reach the core in ASCII, as the browser sends them.
+        let idn = Composition { server: ServerSetup::yours("http://bücher.example/ä", "https://münchen.example"), ..Composition::default() };
+        assert_eq!(from_link(&idn).server, ServerSetup::yours("http://xn--bcher-kva.example/%C3%A4", "https://xn--mnchen-3ya.example"));
         // As someone would write it by hand.
         let json = r#"{"id":"x","request":{"method":"GET","path":"/","headers":[],"mode":"cors","credentials":"same-origin","body":null},"server":{"kind":"yours","url":"http://192.168.1.20:8000/x","app_origin":"https://app.example.com"},"browser":"firefox"}"#;
         let encoded: String = url::form_urlencoded::byte_serialize(json.as_bytes()).collect();
