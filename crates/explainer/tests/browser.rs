@@ -618,6 +618,18 @@ async fn the_frontier_is_sent_for_real_and_agrees() {
     assert!(sent >= 15, "only {sent} frontier scenarios sent");
 }
 
+/// What the user types for "your server" reaches the core in ASCII, made so
+/// by this browser's URL parser, and the prediction names the Punycode host.
+#[wasm_bindgen_test]
+fn an_international_server_name_is_predicted_in_ascii() {
+    let c = Composition { server: ServerSetup::yours("http://bücher.example/ä", "https://münchen.example"), ..Composition::default() }.clamped();
+    assert_eq!(c.server, ServerSetup::yours("http://xn--bcher-kva.example/%C3%A4", "https://xn--mnchen-3ya.example"));
+    let ServerSetup::Yours { url, app_origin } = &c.server else { unreachable!() };
+    let request = probe::check_request(&call(&c, url), app_origin, None).expect("the core reads both");
+    assert_eq!(request.call.url, "http://xn--bcher-kva.example/%C3%A4");
+    assert_eq!(request.page.to_string(), "https://xn--mnchen-3ya.example");
+}
+
 /// WPT's `urltestdata.json` through the page's own path: the page's core has
 /// no Unicode tables (`crates/idna-adapter`), so what the user types with
 /// non-ASCII text (or a percent sign) is made ASCII by this browser's URL parser first
