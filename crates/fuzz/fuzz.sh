@@ -159,8 +159,13 @@ crashes=$(awk '{s += $7} END {print s + 0}' "$log")
 hangs=$(awk '{s += $9} END {print s + 0}' "$log")
 ran=$(wc -l <"$log")
 if [ "$record" = 1 ]; then
+  # The rows go at the end of the runs table, just above its end marker.
+  rows=$(mktemp)
   awk -v d="$(date -u +%F)" '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", d, $2, $11, $3, $5, $7, $9}' "$log" \
-    | sed 's/(//' >>"$FUZZ_DIR/CAMPAIGN.md"
+    | sed 's/(//' >"$rows"
+  awk -v rows="$rows" '/^<!-- end of runs -->$/ { while ((getline line < rows) > 0) print line } { print }' \
+    "$FUZZ_DIR/CAMPAIGN.md" >"$rows.md" && mv "$rows.md" "$FUZZ_DIR/CAMPAIGN.md"
+  rm -f "$rows"
 fi
 echo "fuzz: $ran targets, $total executions, $crashes crashes, $hangs hangs, ${run_seconds}s each, $(( $(date +%s) - started ))s in all"
 [ "$ran" -eq "${#targets[@]}" ] && [ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ]
