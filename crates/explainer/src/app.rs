@@ -19,7 +19,7 @@ use crate::reality::{Sending, send_from};
 use crate::state::{Composition, MAX_HEADER_ROWS, ServerSetup, Spaces};
 use corslab::fetch::local_network::{AddressSpace, NetworkEnvironment};
 use corslab::formats::scenario::Hop;
-use crate::{SERVER, avoid, fixes, probe, tour, view, yours};
+use crate::{SERVER, avoid, fixes, import, probe, tour, view, yours};
 use corslab::fix::stacks::Stack;
 
 include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
@@ -594,6 +594,7 @@ fn skeleton() -> String {
     format!(
         "<p class=\"origins\"><span id=\"page-origin\">This page: {page}</span> · <span id=\"server-origin\">Server: {SERVER}</span></p>\
 <section id=\"tour\" aria-labelledby=\"tour-title\"></section>\
+<section id=\"import\" aria-labelledby=\"import-title\">{import}</section>\
 <section id=\"lab\" aria-labelledby=\"lab-title\"><h2 id=\"lab-title\">Compose a request</h2>\
 <div class=\"recorded\"><label for=\"recorded-select\">Recorded scenarios (what Chromium and Firefox really did)</label><select id=\"recorded-select\">{recorded}</select></div>\
 <div class=\"grid\"><form id=\"request-panel\" aria-labelledby=\"request-title\" onsubmit=\"return false\"></form><form id=\"server-panel\" aria-labelledby=\"server-title\" onsubmit=\"return false\"></form></div>\
@@ -603,6 +604,7 @@ fn skeleton() -> String {
 <section id=\"fix\" aria-labelledby=\"fix-title\"></section></section>\
 <section id=\"avoid\" aria-labelledby=\"avoid-title\"></section>",
         page = view::esc(&page_origin().unwrap_or_default()),
+        import = import::skeleton(),
     )
 }
 
@@ -615,6 +617,25 @@ fn on_click(shared: &Shared, event: &Event) {
     let action = button.get_attribute("data-action").unwrap_or_default();
     let Ok(document) = document() else { return };
     match action.as_str() {
+        "import-text" => {
+            let text = input_value(&document, "import-text");
+            let base = shared.borrow().composition.clone();
+            match import::read_text(&text, &base) {
+                Ok(import::Pasted::Copied { composition, html }) => {
+                    load(shared, composition);
+                    set_html("import-result", &html);
+                    set_status("Read the copied request: the lab points at its server.");
+                }
+                Ok(import::Pasted::Console { composition, html }) => {
+                    if let Some(composition) = composition {
+                        load(shared, composition);
+                    }
+                    set_html("import-result", &html);
+                    set_status("Read the console line.");
+                }
+                Err(html) => set_html("import-result", &html),
+            }
+        }
         "add-hop" | "remove-hop" => {
             let mut app = shared.borrow_mut();
             let mut c = read_form_clamped(&document, &app);
@@ -752,6 +773,9 @@ fn on_input(shared: &Shared, event: &Event) {
     let id = target.id();
     let name = target.get_attribute("name").unwrap_or_default();
     let Ok(document) = document() else { return };
+    if id == "import-text" {
+        return;
+    }
     if id == "recorded-select" {
         let value = input_value(&document, "recorded-select");
         let browser = shared.borrow().composition.browser;

@@ -12,6 +12,7 @@ pub mod dom;
 pub mod domain;
 pub mod fixes;
 pub mod frame;
+pub mod import;
 pub mod json;
 pub mod net;
 pub mod predict;

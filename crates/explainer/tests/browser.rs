@@ -231,7 +231,7 @@ fn the_page_mounts_every_panel() {
     let root = document.create_element("div").expect("div");
     document.body().expect("body").append_child(&root).expect("append");
     corslab_explainer::app::mount(&root).expect("mount");
-    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-webkit", "profile-spec", "fix", "fix-tab-express", "fix-panel"] {
+    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-webkit", "profile-spec", "fix", "fix-tab-express", "fix-panel", "import", "import-text", "import-result"] {
         assert!(document.get_element_by_id(id).is_some(), "missing #{id}");
     }
     assert_eq!(root.query_selector_all("#tour button").expect("buttons").length(), 4);
@@ -674,4 +674,45 @@ fn wpt_url_origins_through_the_pages_ascii_path() {
     }
     assert!(checked > 300 && through_the_browser > 20, "{checked} records, {through_the_browser} through the browser");
     assert!(failures.is_empty(), "{} of {checked} failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn start_from_what_you_have_reads_a_copy_and_a_console_line() {
+    let _clean = CleanUrl::new();
+    let m = mounted();
+    let text: HtmlTextAreaElement = element("import-text");
+    let read: HtmlElement = m.root.query_selector("[data-action=import-text]").ok().flatten().expect("the read button").dyn_into().expect("a button");
+    // A cURL copy: the lab points at its server, without what fetch() could not set.
+    text.set_value("curl 'http://localhost:3000/api/items' -X 'PUT' -H 'Origin: http://localhost:5173' -H 'X-Token: 1' -H 'Sec-Fetch-Mode: cors'");
+    read.click();
+    assert_eq!(m.app.borrow().composition.server, ServerSetup::yours("http://localhost:3000/api/items", "http://localhost:5173"));
+    assert_eq!(m.app.borrow().composition.request.method, "PUT");
+    let dropped = element::<Element>("import-result").text_content().unwrap_or_default();
+    assert!(m.root.query_selector("#import-result [data-role=import-copied]").ok().flatten().is_some(), "{dropped}");
+    assert!(dropped.contains("Sec-Fetch-Mode"), "the header fetch() could not set is named: {dropped}");
+    // A fetch copy (Firefox's shape).
+    text.set_value(r#"await fetch("http://localhost:3000/data", {"credentials": "include", "headers": {"X-A": "1"}, "referrer": "http://localhost:5173/", "method": "GET", "mode": "cors"});"#);
+    read.click();
+    assert_eq!(m.app.borrow().composition.server, ServerSetup::yours("http://localhost:3000/data", "http://localhost:5173"));
+    assert_eq!(m.app.borrow().composition.request.credentials, corslab::CredentialsMode::Include);
+    // A console line: explained, with the fix, and the lab points at its server.
+    text.set_value("Access to fetch at 'http://localhost:4000/items' from origin 'http://localhost:5173' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.");
+    read.click();
+    let result = element::<Element>("import-result").text_content().unwrap_or_default();
+    assert!(result.contains("MissingAllowOriginHeader"), "{result}");
+    assert!(m.root.query_selector("#import-result [data-role=import-fix]").ok().flatten().is_some(), "{result}");
+    assert_eq!(m.app.borrow().composition.server, ServerSetup::yours("http://localhost:4000/items", "http://localhost:5173"));
+    // Text it cannot read: said so, and the composition stays.
+    for bad in ["hello", "curl 'http://x/ -H 'A: b"] {
+        text.set_value(bad);
+        read.click();
+        let result = element::<Element>("import-result").text_content().unwrap_or_default();
+        assert!(m.root.query_selector("#import-result .banner.fail").ok().flatten().is_some(), "{bad}: {result}");
+        assert_eq!(m.app.borrow().composition.server, ServerSetup::yours("http://localhost:4000/items", "http://localhost:5173"), "{bad}");
+    }
+    // A megabyte and more: refused before it is parsed.
+    text.set_value(&format!("Access to fetch at 'http://a.test/{}' from origin 'http://b.test' has been blocked by CORS policy: x", "a".repeat(1 << 20)));
+    read.click();
+    let result = element::<Element>("import-result").text_content().unwrap_or_default();
+    assert!(result.contains("at most 1048576"), "{}", result.get(..200).unwrap_or(&result));
 }
