@@ -29,6 +29,9 @@ pub(crate) struct Options {
     pub(crate) static_page: Option<String>,
     pub(crate) chromium: PathBuf,
     pub(crate) screenshot: Option<PathBuf>,
+    /// Where to save the "Start from what you have" panel, a console line
+    /// read and explained (`docs/start-from-what-you-have.png`).
+    pub(crate) import_screenshot: Option<PathBuf>,
     /// The companion server's origin (`--server`); `None`: `CORSLAB_SERVER`,
     /// else `http://localhost:8080` ([`server_origin`]).
     pub(crate) server: Option<String>,
@@ -413,6 +416,45 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
 
     let demo_console: Vec<Console> = s.drain().into_iter().filter(|(_, text)| !expected_console(text)).collect();
     checks.check(demo_console.is_empty(), format!("unexpected console lines: {demo_console:?}"));
+
+    // 4b. Start from what you have: a DevTools cURL copy becomes the
+    // composition against its own server, then a console line is explained
+    // (the screenshot of the panel).
+    let curl = "curl 'http://localhost:3000/api/items' -X 'PUT' -H 'Origin: http://localhost:5173' -H 'Content-Type: application/json' -H 'X-Token: 1' -H 'Sec-Fetch-Mode: cors' --data-raw '{}'";
+    s.set_value("#import-text", curl).await?;
+    s.click("[data-action=import-text]").await?;
+    s.wait("document.querySelector('#import-result [data-role=import-copied]')", "the cURL copy read", long).await?;
+    let dropped = s.text("#import-result [data-role=import-dropped]").await;
+    checks.check(dropped.contains("Origin") && dropped.contains("Sec-Fetch-Mode"), format!("cURL copy: what fetch() could not set, named: {dropped:?}"));
+    let yours: (String, String) = s
+        .eval("[document.querySelector('#yours-url') ? document.querySelector('#yours-url').value : '', document.querySelector('#yours-origin') ? document.querySelector('#yours-origin').value : '']")
+        .await
+        .map(|v: Vec<String>| (v[0].clone(), v[1].clone()))
+        .unwrap_or_default();
+    checks.check(yours == ("http://localhost:3000/api/items".to_owned(), "http://localhost:5173".to_owned()), format!("cURL copy: the lab points at its server: {yours:?}"));
+    let line = "Access to fetch at 'http://localhost:3000/api/items' from origin 'http://localhost:5173' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.";
+    s.set_value("#import-text", line).await?;
+    s.click("[data-action=import-text]").await?;
+    s.wait("document.querySelector('#import-result [data-role=import-console]')", "the console line explained", long).await?;
+    let named = s.text("#import-result [data-role=import-console]").await;
+    checks.check(named.contains("PreflightMissingAllowOriginHeader"), format!("console line: the error named: {named:?}"));
+    checks.check(s.count("#import-result [data-role=import-fix] li").await >= 1, "console line: a fix");
+    s.set_value("#import-text", "this is not a console line").await?;
+    s.click("[data-action=import-text]").await?;
+    s.wait("document.querySelector('#import-result .banner.fail')", "the unreadable text answered", long).await?;
+    checks.check(s.text("#import-result").await.contains("Not a console line"), "unreadable text: said so");
+    if let Some(path) = &options.import_screenshot {
+        s.set_value("#import-text", line).await?;
+        s.click("[data-action=import-text]").await?;
+        s.wait("document.querySelector('#import-result [data-role=import-console]')", "the console line explained", long).await?;
+        s.eval::<bool>("(() => { document.querySelector('#import').scrollIntoView(); window.scrollBy(0, -8); return true; })()").await?;
+        let png = s
+            .page
+            .screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).full_page(false).build())
+            .await
+            .map_err(|e| format!("screenshot: {e}"))?;
+        std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
 
     // 5. A crafted link asking for a million sends: the form shows, and the
     // page sends, three.
