@@ -17,7 +17,7 @@
 use std::fmt::Write as _;
 
 use corslab::browsers::console::parse_console_line;
-use corslab::diagnosis::console::ConsoleReport;
+use corslab::diagnosis::console::{ConsoleReport, browser_name};
 use corslab::formats::curl::CopiedRequest;
 use corslab::formats::fetch_copy::parse_fetch_copy;
 use corslab::formats::scenario::ScenarioRequest;
@@ -119,15 +119,6 @@ pub fn read_text(text: &str, base: &Composition) -> Result<Pasted, String> {
         }
     };
     Ok(Pasted::Console { composition, html })
-}
-
-/// How people call the browser a line came from.
-fn browser_name(browser: Browser) -> &'static str {
-    match browser {
-        Browser::Chrome | Browser::Spec => "Chromium",
-        Browser::Firefox => "Firefox",
-        Browser::Webkit => "Safari (WebKit)",
-    }
 }
 
 /// The profile for a line's browser.

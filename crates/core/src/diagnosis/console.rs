@@ -234,8 +234,9 @@ impl ConsoleReport {
     }
 }
 
-/// How people call a browser in a sentence.
-fn browser_name(browser: Browser) -> &'static str {
+/// How people call a browser in a sentence (the page's import panel
+/// names a line's browser with it too).
+pub fn browser_name(browser: Browser) -> &'static str {
     match browser {
         Browser::Chrome | Browser::Spec => "Chromium",
         Browser::Firefox => "Firefox",
