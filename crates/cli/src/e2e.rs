@@ -172,6 +172,18 @@ impl Session {
         if self.eval::<bool>(&js).await? { Ok(()) } else { Err(format!("no field at {selector}")) }
     }
 
+    /// Scrolls the element at `selector` to the top of the window (8 px
+    /// below it) and saves what the window shows as a PNG at `path`.
+    async fn screenshot_of(&self, selector: &str, path: &std::path::Path) -> Result<(), String> {
+        self.eval::<bool>(&format!("(() => {{ document.querySelector({}).scrollIntoView(); window.scrollBy(0, -8); return true; }})()", json(selector))).await?;
+        let png = self
+            .page
+            .screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).full_page(false).build())
+            .await
+            .map_err(|e| format!("screenshot: {e}"))?;
+        std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     /// Focuses the element at `selector`, then presses `key` for real (CDP
     /// key events, as a keyboard user does), and lets the page react.
     async fn press(&self, selector: &str, key: &str) -> Result<(), String> {
@@ -361,13 +373,7 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
     let wide: (u32, u32) = s.eval("[document.documentElement.scrollWidth, document.querySelectorAll('#lab > .grid')[1].children[1].getBoundingClientRect().left > 600 ? 2 : 1]").await.map(|v: Vec<u32>| (v[0], v[1])).unwrap_or((0, 0));
     checks.check(wide.0 <= 1280 && wide.1 == 2, format!("1280x800: scroll width {} and {} column(s)", wide.0, wide.1));
     if let Some(path) = &options.screenshot {
-        s.eval::<bool>("(() => { document.querySelector('#prediction').scrollIntoView(); window.scrollBy(0, -8); return true; })()").await?;
-        let png = s
-            .page
-            .screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).full_page(false).build())
-            .await
-            .map_err(|e| format!("screenshot: {e}"))?;
-        std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+        s.screenshot_of("#prediction", path).await?;
     }
     // Readable at 400 px wide: nothing overflows sideways.
     s.page
@@ -447,13 +453,7 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         s.set_value("#import-text", line).await?;
         s.click("[data-action=import-text]").await?;
         s.wait("document.querySelector('#import-result [data-role=import-console]')", "the console line explained", long).await?;
-        s.eval::<bool>("(() => { document.querySelector('#import').scrollIntoView(); window.scrollBy(0, -8); return true; })()").await?;
-        let png = s
-            .page
-            .screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).full_page(false).build())
-            .await
-            .map_err(|e| format!("screenshot: {e}"))?;
-        std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+        s.screenshot_of("#import", path).await?;
     }
 
     // 5. A crafted link asking for a million sends: the form shows, and the
