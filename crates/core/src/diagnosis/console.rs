@@ -923,8 +923,13 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                 summary: format!("The load failed{}", net.map(|n| format!(" ({n})")).unwrap_or_default()),
                 saw: format!("This line only says that the request to {url} failed: {meaning}. {next}"),
                 causes: vec![{
-                    let mut chars = meaning.chars();
-                    chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
+                    // The meanings are English (ASCII): no Unicode case
+                    // tables in the page's wasm for one capital letter.
+                    let mut cause = format!("{meaning}.");
+                    if let Some(first) = cause.get_mut(..1) {
+                        first.make_ascii_uppercase();
+                    }
+                    cause
                 }],
                 fix: vec![if generic {
                     f.note("paste the browser's CORS line to know what to change", "this line does not say")
