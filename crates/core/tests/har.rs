@@ -160,3 +160,64 @@ fn malformed_input_is_an_error_or_a_report_never_a_panic() {
     assert_eq!(report.requests.len(), 1);
     assert!(report.requests[0].notes.iter().any(|n| n.contains("not modelled yet")), "{:?}", report.requests[0].notes);
 }
+
+/// A HAR as the page holds it: read whole by another JSON reader (here
+/// serde_json; in the page the browser's `JSON.parse`), its log's members
+/// and each entry deserialized on their own.
+fn parsed_report(har: &str, options: &HarOptions) -> HarReport {
+    use corslab::formats::har::{HarEntry, HarLogInfo, read_parsed_report};
+    let json: serde_json::Value = serde_json::from_str(har).unwrap_or_else(|e| panic!("{e}"));
+    let log = &json["log"];
+    let info = HarLogInfo {
+        version: log["version"].as_str().unwrap_or_default().to_owned(),
+        creator: serde_json::from_value(log["creator"].clone()).unwrap_or_default(),
+        browser: serde_json::from_value(log["browser"].clone()).ok(),
+        pages: log["pages"].as_array().into_iter().flatten().map(|p| serde_json::from_value(p.clone()).unwrap_or_default()).collect(),
+    };
+    let entries = log["entries"].as_array().unwrap_or_else(|| panic!("no entries"));
+    let entries = entries.iter().map(|e| serde_json::from_value::<HarEntry>(e.clone()).unwrap_or_else(HarEntry::not_har_shaped));
+    read_parsed_report(&info, entries, options)
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_har_read_whole_by_another_json_reader_gives_the_streamed_report() {
+    let options = HarOptions { browsers: Browser::ALL.to_vec(), scenarios: true };
+    for har in [DEVTOOLS, PLAYWRIGHT, FIREFOX] {
+        let streamed = read_report(har.as_bytes(), &options);
+        let parsed = parsed_report(har, &options);
+        assert!(!streamed.requests.is_empty());
+        let as_json = |r: &HarReport| serde_json::to_value(r).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(as_json(&parsed), as_json(&streamed));
+        let scenarios = |r: &HarReport| r.requests.iter().map(|q| q.scenario.clone()).collect::<Vec<_>>();
+        assert_eq!(scenarios(&parsed), scenarios(&streamed));
+    }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn an_entry_read_whole_is_cut_to_the_streaming_readers_bounds() {
+    let header = r#"{"name": "X-A", "value": "1"}"#;
+    let headers = vec![header; 200].join(",");
+    let long = "é".repeat(10_000);
+    let har = format!(
+        r#"{{"log": {{"version": "1.2", "creator": {{"name": "WebInspector", "version": 7}}, "entries": [
+          {{"startedDateTime": "2026-01-01T00:00:00.000Z", "_resourceType": "fetch",
+            "request": {{"method": "POST", "url": "http://b.test/{long}", "bodySize": "12", "headers": [{{"name": "Origin", "value": "http://a.test"}},
+              {headers}], "postData": {{"mimeType": "text/plain", "text": "{body}"}}}},
+            "response": {{"status": 200.0, "headers": [5, null, [], {{"name": "A", "value": true}}], "content": {{"size": 1e3}}}}}},
+          {{"startedDateTime": "2026-01-01T00:00:01.000Z", "_resourceType": "fetch", "request": {{"method": "GET", "url": "http://b.test/",
+            "headers": [{{"name": "Origin", "value": "http://a.test"}}]}}, "response": {{"status": "404", "headers": {{"not": "a list"}}}}}},
+          {{"request": "not an object"}}
+        ]}}}}"#,
+        body = "x".repeat(100_000)
+    );
+    let options = HarOptions { browsers: vec![Browser::Chrome], scenarios: false };
+    let streamed = read_report(har.as_bytes(), &options);
+    let parsed = parsed_report(&har, &options);
+    let as_json = |r: &HarReport| serde_json::to_value(r).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(as_json(&parsed), as_json(&streamed));
+    assert_eq!((parsed.summary.entries, parsed.summary.malformed), (3, 1));
+    let notes = &parsed.requests[0].notes;
+    for cut in ["request.url (20014 bytes, 16384 kept)", "request.headers (201 items, 128 kept)", "request.postData.text (100000 bytes, 65536 kept)"] {
+        assert!(notes.iter().any(|n| n.ends_with(cut)), "{cut} in {notes:?}");
+    }
+}

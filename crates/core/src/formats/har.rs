@@ -194,6 +194,20 @@ pub struct HarReport {
     pub error: Option<String>,
 }
 
+impl HarReport {
+    /// The report on a file that could not be read up to its entries:
+    /// nothing in it but why.
+    pub fn unread(why: String) -> HarReport {
+        HarReport {
+            format: HAR_FORMAT,
+            source: HarSource::default(),
+            requests: Vec::new(),
+            summary: HarSummary::default(),
+            error: Some(why),
+        }
+    }
+}
+
 /// The requests of a HAR, judged as its entries stream in.
 ///
 /// # Examples
@@ -292,15 +306,7 @@ impl<R: Read> Iterator for HarStream<R> {
 pub fn read_report<R: Read>(source: R, options: &HarOptions) -> HarReport {
     let mut stream = match HarStream::new(source, options.clone()) {
         Ok(stream) => stream,
-        Err(e) => {
-            return HarReport {
-                format: HAR_FORMAT,
-                source: HarSource::default(),
-                requests: Vec::new(),
-                summary: HarSummary::default(),
-                error: Some(e.to_string()),
-            };
-        }
+        Err(e) => return HarReport::unread(e.to_string()),
     };
     let mut requests = Vec::new();
     let mut error = None;
@@ -311,6 +317,32 @@ pub fn read_report<R: Read>(source: R, options: &HarOptions) -> HarReport {
         }
     }
     HarReport { format: HAR_FORMAT, source: stream.source().clone(), requests, summary: stream.summary().clone(), error }
+}
+
+/// Judges a HAR another JSON reader has read (the page reads it with the
+/// browser's `JSON.parse`, and each entry with serde-wasm-bindgen into a
+/// [`HarEntry`]): the same report as [`read_report`] gives for the same
+/// file. Each entry is first cut to the bounds the streaming reader keeps
+/// ([`HarEntry::keep_within_bounds`]); an entry that is not HAR-shaped is
+/// [`HarEntry::not_har_shaped`].
+///
+/// # Examples
+///
+/// ```
+/// use corslab::formats::har::{HarEntry, HarLogInfo, HarOptions, read_parsed_report};
+///
+/// let report = read_parsed_report(&HarLogInfo::default(), [HarEntry::not_har_shaped("a number")], &HarOptions::default());
+/// assert_eq!((report.summary.entries, report.summary.malformed), (1, 1));
+/// ```
+pub fn read_parsed_report(info: &HarLogInfo, entries: impl IntoIterator<Item = HarEntry>, options: &HarOptions) -> HarReport {
+    let mut analyzer = analyze::Analyzer::new(options.browsers.clone(), options.scenarios, HarSource::of(info));
+    let mut requests = Vec::new();
+    for (index, mut entry) in entries.into_iter().enumerate() {
+        entry.keep_within_bounds();
+        requests.extend(analyzer.push(index, entry, &info.pages));
+    }
+    requests.extend(analyzer.finish());
+    HarReport { format: HAR_FORMAT, source: analyzer.source().clone(), requests, summary: analyzer.summary.clone(), error: None }
 }
 
 /// The scenarios of a report's requests as a `cors-scenarios/1` file

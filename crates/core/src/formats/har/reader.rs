@@ -9,9 +9,12 @@
 //!
 //! <http://www.softwareishard.com/blog/har-12-spec/>
 
+use std::fmt;
 use std::io::Read;
 
 use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::json::{JsonError, Rule, Scanner};
@@ -33,6 +36,15 @@ pub enum HarError {
     Json(JsonError),
     /// Valid JSON, but not a HAR: no `log` object, or no `log.entries` array.
     NotHar(&'static str),
+}
+
+impl HarError {
+    /// The JSON holds no `log` object.
+    pub const NO_LOG: HarError = HarError::NotHar("no \"log\" object");
+    /// The log holds no `entries` array.
+    pub const NO_ENTRIES: HarError = HarError::NotHar("no \"log.entries\" array");
+    /// The log's `entries` is something else than an array.
+    pub const ENTRIES_NOT_A_LIST: HarError = HarError::NotHar("\"log.entries\" is not an array");
 }
 
 impl std::fmt::Display for HarError {
@@ -209,6 +221,88 @@ impl HarEntry {
     pub fn request_header(&self, name: &str) -> Option<&str> {
         self.request.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.as_str())
     }
+
+    /// An entry that is valid JSON but not HAR-shaped: empty, its `cut`
+    /// saying why (the entry counts, and nothing is judged of it).
+    pub fn not_har_shaped(why: impl fmt::Display) -> HarEntry {
+        HarEntry { cut: vec![format!("not a HAR entry: {why}")], ..HarEntry::default() }
+    }
+
+    /// Cuts an entry another JSON reader read whole (the page's, the
+    /// browser's `JSON.parse`) to the bounds [`HarReader`] keeps while it
+    /// reads: values at [`MAX_VALUE`] bytes, the request body at
+    /// [`MAX_BODY`], header lists at [`MAX_HEADERS`] lines; `cut` says what
+    /// was cut, in the reader's words. An entry within them is unchanged.
+    pub fn keep_within_bounds(&mut self) {
+        // In the order Chromium's DevTools writes the members, so that the
+        // notes come in the streaming reader's order for its files. (A list
+        // over the bound counts its header lines here, where the streaming
+        // reader counts every item, lines or not.)
+        let cut = &mut self.cut;
+        if let Some(initiator) = &mut self.initiator {
+            cap(cut, "_initiator.type", &mut initiator.kind, MAX_VALUE);
+            if let Some(url) = &mut initiator.url {
+                cap(cut, "_initiator.url", url, MAX_VALUE);
+            }
+        }
+        for (path, value) in [("_resourceType", &mut self.resource_type), ("pageref", &mut self.pageref)] {
+            if let Some(value) = value {
+                cap(cut, path, value, MAX_VALUE);
+            }
+        }
+        let request = &mut self.request;
+        cap(cut, "request.method", &mut request.method, MAX_VALUE);
+        cap(cut, "request.url", &mut request.url, MAX_VALUE);
+        cap_lines(cut, "request.headers", &mut request.headers);
+        if let Some(post) = &mut request.post_data {
+            cap(cut, "request.postData.mimeType", &mut post.mime_type, MAX_VALUE);
+            if let Some(body) = &mut post.text {
+                cap(cut, "request.postData.text", body, MAX_BODY);
+            }
+        }
+        let response = &mut self.response;
+        cap_lines(cut, "response.headers", &mut response.headers);
+        cap(cut, "response.content.mimeType", &mut response.content.mime_type, MAX_VALUE);
+        cap(cut, "response.redirectURL", &mut response.redirect_url, MAX_VALUE);
+        for (path, value) in [("response._error", &mut response.error), ("response._failureText", &mut response.failure_text)] {
+            if let Some(value) = value {
+                cap(cut, path, value, MAX_VALUE);
+            }
+        }
+        cap(cut, "startedDateTime", &mut self.started, MAX_VALUE);
+    }
+}
+
+/// Cuts a header list to [`MAX_HEADERS`] lines, and each name and value to
+/// [`MAX_VALUE`] bytes.
+fn cap_lines(cut: &mut Vec<String>, path: &'static str, lines: &mut Vec<HarHeader>) {
+    if lines.len() > MAX_HEADERS {
+        cut.push(format!("{path} ({} items, {MAX_HEADERS} kept)", lines.len()));
+        lines.truncate(MAX_HEADERS);
+    }
+    let (names, values) = if path.starts_with("request") {
+        ("request.headers.name", "request.headers.value")
+    } else {
+        ("response.headers.name", "response.headers.value")
+    };
+    for line in lines.iter_mut() {
+        cap(cut, names, &mut line.name, MAX_VALUE);
+        cap(cut, values, &mut line.value, MAX_VALUE);
+    }
+}
+
+/// Cuts `value` to at most `max` bytes (at a character's edge), saying so
+/// in `cut` as the streaming reader does.
+fn cap(cut: &mut Vec<String>, path: &str, value: &mut String, max: usize) {
+    if value.len() > max {
+        let total = value.len();
+        let mut end = max;
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        value.truncate(end);
+        cut.push(format!("{path} ({total} bytes, {end} kept)"));
+    }
 }
 
 /// Reads a HAR's entries one at a time.
@@ -266,7 +360,7 @@ impl<R: Read> HarReader<R> {
             scanner.expect(b'{', "a JSON object (a HAR file)")?;
         }
         if !scanner.begin_object()? {
-            return Err(HarError::NotHar("no \"log\" object"));
+            return Err(HarError::NO_LOG);
         }
         // Find `log`, skipping anything else at the top level.
         loop {
@@ -276,11 +370,11 @@ impl<R: Read> HarReader<R> {
             }
             scanner.skip_value()?;
             if !scanner.more(b'}')? {
-                return Err(HarError::NotHar("no \"log\" object"));
+                return Err(HarError::NO_LOG);
             }
         }
         if !scanner.begin_object()? {
-            return Err(HarError::NotHar("no \"log.entries\" array"));
+            return Err(HarError::NO_ENTRIES);
         }
         let mut reader = HarReader { scanner, info: HarLogInfo::default(), state: State::Done, count: 0 };
         // The log's members up to `entries`.
@@ -288,7 +382,7 @@ impl<R: Read> HarReader<R> {
             let key = reader.scanner.key()?;
             if key == "entries" {
                 if !reader.scanner.next_is(b'[')? {
-                    return Err(HarError::NotHar("\"log.entries\" is not an array"));
+                    return Err(HarError::ENTRIES_NOT_A_LIST);
                 }
                 let any = reader.scanner.begin_array()?;
                 reader.state = if any { State::InEntries { first: true } } else { State::Done };
@@ -299,7 +393,7 @@ impl<R: Read> HarReader<R> {
             }
             reader.log_member(&key, &mut info)?;
             if !reader.scanner.more(b'}')? {
-                return Err(HarError::NotHar("no \"log.entries\" array"));
+                return Err(HarError::NO_ENTRIES);
             }
         }
         reader.info = info;
@@ -399,13 +493,8 @@ impl<R: Read> HarReader<R> {
         self.count += 1;
         let mut entry = match serde_json::from_value::<HarEntry>(value) {
             Ok(entry) => entry,
-            Err(e) => {
-                // The JSON is fine but this entry is not HAR-shaped: kept as
-                // an empty entry whose `cut` says why.
-                let mut entry = HarEntry::default();
-                entry.cut.push(format!("not a HAR entry: {e}"));
-                entry
-            }
+            // The JSON is fine but this entry is not HAR-shaped.
+            Err(e) => HarEntry::not_har_shaped(e),
         };
         entry.cut.extend(cut);
         Ok(Some(entry))
@@ -461,38 +550,178 @@ fn minus_one() -> i64 {
 }
 
 // Lenient field readers: a HAR writer that puts a number where a string
-// belongs (or `null`) loses that field, not the entry.
+// belongs (or `null`) loses that field, not the entry. They read any
+// deserializer (serde_json's values here, the browser's `JSON.parse` result
+// in the page through serde-wasm-bindgen), without a JSON value type.
+
+/// Any JSON value, as much of it as a lenient reader looks at.
+enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// `null`, an array or an object (read and dropped).
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+        // The browser's JSON.parse gives every number as a double.
+        Ok(if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 { Scalar::Int(v as i64) } else { Scalar::Float(v) })
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v))
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_none<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        Scalar::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+}
 
 fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => String::new(),
+    Ok(match Scalar::deserialize(d)? {
+        Scalar::Text(s) => s,
+        Scalar::Int(n) => n.to_string(),
+        Scalar::Float(n) => n.to_string(),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Other => String::new(),
     })
 }
 
 fn opt_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+    Ok(match Scalar::deserialize(d)? {
+        Scalar::Text(s) => Some(s),
+        Scalar::Int(n) => Some(n.to_string()),
+        Scalar::Float(n) => Some(n.to_string()),
+        Scalar::Bool(_) | Scalar::Other => None,
     })
 }
 
 fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)).unwrap_or(-1),
-        Value::String(s) => s.trim().parse().unwrap_or(-1),
-        _ => -1,
+    Ok(match Scalar::deserialize(d)? {
+        Scalar::Int(n) => n,
+        // Saturating, as `as` is.
+        Scalar::Float(n) => n as i64,
+        Scalar::Text(s) => s.trim().parse().unwrap_or(-1),
+        Scalar::Bool(_) | Scalar::Other => -1,
     })
 }
 
+/// The `visit_*` methods of a visitor that makes `$empty` of any value but
+/// the ones it reads (a list, an object).
+macro_rules! empty_from_scalars {
+    ($value:ty, $empty:expr) => {
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<$value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_none<E>(self) -> Result<$value, E> {
+            Ok($empty)
+        }
+        fn visit_unit<E>(self) -> Result<$value, E> {
+            Ok($empty)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
+            Ok($empty)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
+            Ok($empty)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
+            Ok($empty)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
+            Ok($empty)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<$value, E> {
+            Ok($empty)
+        }
+    };
+}
+
+/// A header list: its objects read as header lines, anything else in it
+/// dropped; anything but a list is no headers.
 fn headers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HarHeader>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect(),
-        _ => Vec::new(),
-    })
+    struct Lines;
+    impl<'de> Visitor<'de> for Lines {
+        type Value = Vec<HarHeader>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of header lines")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<HarHeader>, A::Error> {
+            let mut lines = Vec::new();
+            while let Some(line) = seq.next_element_seed(Line)? {
+                lines.extend(line);
+            }
+            Ok(lines)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<HarHeader>, A::Error> {
+            ScalarVisitor.visit_map(map).map(|_| Vec::new())
+        }
+        empty_from_scalars!(Vec<HarHeader>, Vec::new());
+    }
+
+    /// One item of a header list: a line if it is an object.
+    #[derive(Clone, Copy)]
+    struct Line;
+    impl<'de> serde::de::DeserializeSeed<'de> for Line {
+        type Value = Option<HarHeader>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<HarHeader>, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Line {
+        type Value = Option<HarHeader>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a header line")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<HarHeader>, A::Error> {
+            HarHeader::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<HarHeader>, A::Error> {
+            ScalarVisitor.visit_seq(seq).map(|_| None)
+        }
+        empty_from_scalars!(Option<HarHeader>, None);
+    }
+
+    d.deserialize_any(Lines)
 }
 
 #[cfg(test)]
