@@ -26,7 +26,7 @@ use crate::fetch::preflight::{PreflightRequest, evaluate_preflight};
 use crate::fetch::redirect::{self, MAX_REDIRECTS, RedirectMode, includes_credentials, location_url};
 use crate::fetch::request::{FetchCall, FetchRequest, FetchTypeError, RequestMode};
 use crate::fetch::response::{ResponseType, ServerResponse, Tainting};
-use crate::fetch::wire::{WireKind, WireRequest};
+use crate::fetch::wire::{WireKind, WireRequest, Written};
 use crate::origin::{Origin, OriginComparison};
 use crate::trace::{NoTrace, Step, Tracer, Verdict, spec};
 
@@ -122,19 +122,15 @@ pub struct Sent {
 }
 
 impl Sent {
-    fn of(hop: usize, wire: &WireRequest) -> Sent {
-        let mut headers: Vec<String> = wire.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    /// What the record keeps of `wire` (written with
+    /// [`Written::Names`]: the names and `Origin`'s value are all it holds).
+    fn of(hop: usize, wire: WireRequest) -> Sent {
+        let origin = wire.header("origin").map(str::to_owned);
+        let mut headers: Vec<String> = wire.headers.into_iter().map(|(name, _)| name).collect();
+        headers.iter_mut().for_each(|name| name.make_ascii_lowercase());
         headers.sort_unstable();
         headers.dedup();
-        Sent {
-            hop,
-            url: wire.url.clone(),
-            kind: wire.kind,
-            method: wire.method.clone(),
-            origin: wire.header("origin").map(str::to_owned),
-            headers,
-            body: wire.body.as_ref().is_some_and(|b| !b.is_empty()),
-        }
+        Sent { hop, url: wire.url, kind: wire.kind, method: wire.method, origin, headers, body: wire.body.is_some_and(|b| !b.is_empty()) }
     }
 }
 
@@ -577,7 +573,7 @@ fn run(
                     .compare("request", asked.to_http().trim_end().replace("\r\n", "\n"))
                     .detail("OPTIONS with the method and the unsafe header names; no credentials, no body, no header values")
             });
-            decision.served.push(Sent::of(hop, &WireRequest::preflight_in(&asked, &request.origin, None, profile, None)));
+            decision.served.push(Sent::of(hop, WireRequest::preflight_in(&asked, &request.origin, None, profile, Written::Names)));
             let answer = server.preflight(&asked);
             // The preflight's CORS check compares the origin it sent.
             let subject = if asked.origin == request.origin_serialized {
@@ -609,7 +605,7 @@ fn run(
         }
 
         // 7. The request itself, and its response.
-        decision.served.push(Sent::of(hop, &WireRequest::request_in(&request, None, None, profile, None)));
+        decision.served.push(Sent::of(hop, WireRequest::request_in(&request, None, None, profile, Written::Names)));
         if noted && lna.verdict != LocalNetworkVerdict::NotLocal {
             decision.warnings.push(Warning::LocalNetworkDetected(notice()));
         }

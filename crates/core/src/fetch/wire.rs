@@ -57,7 +57,7 @@ impl WireRequest {
     /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>
     pub fn preflight(preflight: &PreflightRequest, page: &Origin, page_url: Option<&str>, profile: &Profile) -> WireRequest {
         let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
-        WireRequest::preflight_in(preflight, page, page_url, profile, Some(fetch_site(page, &target)))
+        WireRequest::preflight_in(preflight, page, page_url, profile, Written::Whole(fetch_site(page, &target)))
     }
 
     /// [`preflight`](Self::preflight) with `Sec-Fetch-Site` given: `None`
@@ -69,14 +69,14 @@ impl WireRequest {
         page: &Origin,
         page_url: Option<&str>,
         profile: &Profile,
-        site: Option<FetchSite>,
+        written: Written,
     ) -> WireRequest {
         let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
         let id = &profile.wire;
-        let site = site.map_or("", FetchSite::as_str);
+        let site = written.site();
         let referer = referrer(page, page_url, &target);
-        let mut h = Headers::default();
-        h.push("Host", &host(&preflight.url));
+        let mut h = Headers::new(written);
+        h.push_host(&preflight.url);
         let acrm = preflight.access_control_request_method.as_str();
         let acrh = preflight.access_control_request_headers.as_deref();
         match id.order {
@@ -114,7 +114,7 @@ impl WireRequest {
             kind: WireKind::Preflight,
             method: "OPTIONS".to_owned(),
             url: preflight.url.clone(),
-            headers: h.0,
+            headers: h.lines,
             body: None,
         }
     }
@@ -124,7 +124,7 @@ impl WireRequest {
     /// `Cookie` header's value) when its credentials mode sends them.
     pub fn request(request: &FetchRequest, page_url: Option<&str>, cookies: Option<&str>, profile: &Profile) -> WireRequest {
         let site = fetch_site(&request.origin, &Origin::from_url(&request.url));
-        WireRequest::request_in(request, page_url, cookies, profile, Some(site))
+        WireRequest::request_in(request, page_url, cookies, profile, Written::Whole(site))
     }
 
     /// [`request`](Self::request) with `Sec-Fetch-Site` given: `None` leaves
@@ -134,7 +134,7 @@ impl WireRequest {
         page_url: Option<&str>,
         cookies: Option<&str>,
         profile: &Profile,
-        site: Option<FetchSite>,
+        written: Written,
     ) -> WireRequest {
         let page = &request.origin;
         let target = Origin::from_url(&request.url);
@@ -143,7 +143,7 @@ impl WireRequest {
         let referer = referrer(page, page_url, &target);
         let origin = sends_origin(request, same_origin).then_some(request.origin_serialized.as_str());
         let cookies = cookies.filter(|_| sends_credentials(request.credentials, same_origin)).filter(|c| !c.is_empty());
-        let site = site.map_or("", FetchSite::as_str);
+        let site = written.site();
         let length = request.body.as_ref().map(|b| b.len().to_string());
         let page_set = |name: &str| request.headers.contains(name);
         let hints: &[(&str, &str)] = if is_potentially_trustworthy(&target) { id.client_hints } else { &[] };
@@ -152,8 +152,8 @@ impl WireRequest {
         let agent = (!page_set("user-agent")).then_some(id.user_agent);
         let mode = request.mode.as_str();
 
-        let mut h = Headers::default();
-        h.push("Host", &host(request.url_str()));
+        let mut h = Headers::new(written);
+        h.push_host(request.url_str());
         match id.order {
             HeaderOrder::Chromium => {
                 h.push("Connection", "keep-alive");
@@ -194,7 +194,7 @@ impl WireRequest {
             kind: WireKind::Request,
             method: request.method.as_str().to_owned(),
             url: request.url_str().to_owned(),
-            headers: h.0,
+            headers: h.lines,
             body: request.body.clone(),
         }
     }
@@ -248,13 +248,47 @@ impl WireResponse {
     }
 }
 
+/// What a wire request is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// Every line with its value, as the server receives it, with this
+    /// `Sec-Fetch-Site`.
+    Whole(FetchSite),
+    /// What the engine records of a request a server received
+    /// ([`Sent`](crate::fetch::engine::Sent)): the header names,
+    /// lower-case, and `Origin`'s value. No other value is copied, no URL
+    /// parsed for `Host`, and `Sec-Fetch-Site` is not worked out (so the
+    /// Public Suffix List is not linked into the page's wasm).
+    Names,
+}
+
+impl Written {
+    fn site(self) -> &'static str {
+        match self {
+            Written::Whole(site) => site.as_str(),
+            Written::Names => "",
+        }
+    }
+}
+
 /// Header lines being written.
-#[derive(Default)]
-struct Headers(Vec<(String, String)>);
+struct Headers {
+    lines: Vec<(String, String)>,
+    names_only: bool,
+}
 
 impl Headers {
+    fn new(written: Written) -> Headers {
+        Headers { lines: Vec::with_capacity(16), names_only: written == Written::Names }
+    }
+
     fn push(&mut self, name: &str, value: &str) {
-        self.0.push((name.to_owned(), value.to_owned()));
+        if self.names_only {
+            let value = if name == "Origin" { value.to_owned() } else { String::new() };
+            self.lines.push((name.to_ascii_lowercase(), value));
+        } else {
+            self.lines.push((name.to_owned(), value.to_owned()));
+        }
     }
 
     fn push_opt(&mut self, name: &str, value: Option<&str>) {
@@ -263,10 +297,27 @@ impl Headers {
         }
     }
 
+    /// `Host`: the URL's host and port.
+    fn push_host(&mut self, url: &str) {
+        if self.names_only {
+            self.lines.push(("host".to_owned(), String::new()));
+        } else {
+            self.lines.push(("Host".to_owned(), host(url)));
+        }
+    }
+
     /// The headers the page set that `fetch()` kept, a repeated name sent
     /// once with its values joined by `, ` (Chromium and Firefox both do,
     /// as the header list's [combined value](https://fetch.spec.whatwg.org/#concept-header-list-combine)).
     fn page(&mut self, request: &FetchRequest) {
+        if self.names_only {
+            // Names are lower-case already; a repeated one goes when the
+            // record sorts and dedups them.
+            for (name, _) in request.headers.iter() {
+                self.lines.push((name.as_str().to_owned(), String::new()));
+            }
+            return;
+        }
         for (name, value) in request.headers.combined().iter() {
             self.push(&title_case(name.as_str()), value);
         }
@@ -415,6 +466,41 @@ mod tests {
         assert_eq!(wire.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("accept")).count(), 1);
         assert_eq!(wire.header("accept"), Some("application/json"));
         assert_eq!(wire.header("content-length"), None);
+    }
+
+    /// The engine's record is written with the names only: the same names
+    /// as the whole request (lower-case, a repeated page header once), and
+    /// the same `Origin`, for every profile.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn names_only_writes_the_names_the_whole_request_has() {
+        let names = |wire: &WireRequest| {
+            let mut names: Vec<String> = wire.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        };
+        let request = built(
+            "https://api.example:8443/i?q",
+            "PUT",
+            &[("X-A", "1"), ("Content-Type", "application/json"), ("x-a", "2"), ("Accept-Language", "fr")],
+            Some("{}"),
+            CredentialsMode::Include,
+        );
+        let page = request.origin.clone();
+        for browser in Browser::ALL {
+            let profile = browser.profile();
+            let site = Written::Whole(FetchSite::CrossSite);
+            let whole = WireRequest::request_in(&request, None, Some("a=1"), profile, site);
+            let record = WireRequest::request_in(&request, None, Some("a=1"), profile, Written::Names);
+            assert_eq!(names(&record), names(&whole), "{browser}");
+            assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
+            assert!(record.headers.iter().all(|(n, v)| n == "origin" || v.is_empty()), "{browser}: {:?}", record.headers);
+            let preflight = PreflightRequest::new(&request, &[HeaderName::from_static("content-type"), HeaderName::from_static("x-a")]);
+            let whole = WireRequest::preflight_in(&preflight, &page, None, profile, site);
+            let record = WireRequest::preflight_in(&preflight, &page, None, profile, Written::Names);
+            assert_eq!(names(&record), names(&whole), "{browser}");
+            assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
+        }
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
