@@ -57,25 +57,24 @@ impl WireRequest {
     /// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>
     pub fn preflight(preflight: &PreflightRequest, page: &Origin, page_url: Option<&str>, profile: &Profile) -> WireRequest {
         let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
-        WireRequest::preflight_in(preflight, page, page_url, profile, Written::Whole(fetch_site(page, &target)))
+        WireRequest::preflight_in(preflight, page, &target, page_url, profile, Written::Whole(fetch_site(page, &target)))
     }
 
-    /// [`preflight`](Self::preflight) with `Sec-Fetch-Site` given: `None`
-    /// leaves its value empty. The engine records which headers a server
-    /// received with `None`: it needs the names only, and so never links the
-    /// Public Suffix List into the page's wasm.
+    /// [`preflight`](Self::preflight) to `target` (the URL's origin), as
+    /// `written` says: whole with a given `Sec-Fetch-Site`, or the names
+    /// only, which is what the engine records of a request a server received.
     pub(crate) fn preflight_in(
         preflight: &PreflightRequest,
         page: &Origin,
+        target: &Origin,
         page_url: Option<&str>,
         profile: &Profile,
         written: Written,
     ) -> WireRequest {
-        let target = Origin::from_url_str(&preflight.url).unwrap_or(Origin::Opaque);
         let id = &profile.wire;
         let site = written.site();
-        let referer = referrer(page, page_url, &target);
         let mut h = Headers::new(written);
+        let referer = h.referrer(page, page_url, target);
         h.push_host(&preflight.url);
         let acrm = preflight.access_control_request_method.as_str();
         let acrh = preflight.access_control_request_headers.as_deref();
@@ -127,8 +126,8 @@ impl WireRequest {
         WireRequest::request_in(request, page_url, cookies, profile, Written::Whole(site))
     }
 
-    /// [`request`](Self::request) with `Sec-Fetch-Site` given: `None` leaves
-    /// its value empty (see [`preflight_in`](Self::preflight_in)).
+    /// [`request`](Self::request) as `written` says (see
+    /// [`preflight_in`](Self::preflight_in)).
     pub(crate) fn request_in(
         request: &FetchRequest,
         page_url: Option<&str>,
@@ -140,7 +139,8 @@ impl WireRequest {
         let target = Origin::from_url(&request.url);
         let same_origin = page.is_same_origin(&target);
         let id = &profile.wire;
-        let referer = referrer(page, page_url, &target);
+        let mut h = Headers::new(written);
+        let referer = h.referrer(page, page_url, &target);
         let origin = sends_origin(request, same_origin).then_some(request.origin_serialized.as_str());
         let cookies = cookies.filter(|_| sends_credentials(request.credentials, same_origin)).filter(|c| !c.is_empty());
         let site = written.site();
@@ -152,7 +152,6 @@ impl WireRequest {
         let agent = (!page_set("user-agent")).then_some(id.user_agent);
         let mode = request.mode.as_str();
 
-        let mut h = Headers::new(written);
         h.push_host(request.url_str());
         match id.order {
             HeaderOrder::Chromium => {
@@ -297,6 +296,12 @@ impl Headers {
         }
     }
 
+    /// `Referer`'s value ([`referrer`]); only whether there is one when
+    /// the names are written.
+    fn referrer(&self, page: &Origin, page_url: Option<&str>, target: &Origin) -> Option<String> {
+        if self.names_only { sends_referrer(page, target).then(String::new) } else { referrer(page, page_url, target) }
+    }
+
     /// `Host`: the URL's host and port.
     fn push_host(&mut self, url: &str) {
         if self.names_only {
@@ -380,11 +385,10 @@ fn sends_credentials(mode: CredentialsMode, same_origin: bool) -> bool {
 ///
 /// <https://w3c.github.io/webappsec-referrer-policy/#referrer-policy-strict-origin-when-cross-origin>
 fn referrer(page: &Origin, page_url: Option<&str>, target: &Origin) -> Option<String> {
-    let tuple = page.tuple()?;
-    let downgrade = tuple.scheme() == "https" && target.tuple().is_none_or(|t| t.scheme() != "https");
-    if downgrade {
+    if !sends_referrer(page, target) {
         return None;
     }
+    let tuple = page.tuple()?;
     let full = page_url
         .filter(|_| page.is_same_origin(target))
         .and_then(|u| url::Url::parse(u).ok())
@@ -394,6 +398,12 @@ fn referrer(page: &Origin, page_url: Option<&str>, target: &Origin) -> Option<St
             String::from(u)
         });
     Some(full.unwrap_or_else(|| format!("{}/", Origin::Tuple(tuple.clone()))))
+}
+
+/// Whether [`referrer`] gives a `Referer`: from a page with an origin
+/// (not opaque), except from `https` to anything else.
+fn sends_referrer(page: &Origin, target: &Origin) -> bool {
+    page.tuple().is_some_and(|tuple| tuple.scheme() != "https" || target.tuple().is_some_and(|t| t.scheme() == "https"))
 }
 
 #[cfg(test)]
@@ -479,27 +489,37 @@ mod tests {
             names.dedup();
             names
         };
-        let request = built(
-            "https://api.example:8443/i?q",
-            "PUT",
-            &[("X-A", "1"), ("Content-Type", "application/json"), ("x-a", "2"), ("Accept-Language", "fr")],
-            Some("{}"),
-            CredentialsMode::Include,
-        );
-        let page = request.origin.clone();
-        for browser in Browser::ALL {
-            let profile = browser.profile();
-            let site = Written::Whole(FetchSite::CrossSite);
-            let whole = WireRequest::request_in(&request, None, Some("a=1"), profile, site);
-            let record = WireRequest::request_in(&request, None, Some("a=1"), profile, Written::Names);
-            assert_eq!(names(&record), names(&whole), "{browser}");
-            assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
-            assert!(record.headers.iter().all(|(n, v)| n == "origin" || v.is_empty()), "{browser}: {:?}", record.headers);
-            let preflight = PreflightRequest::new(&request, &[HeaderName::from_static("content-type"), HeaderName::from_static("x-a")]);
-            let whole = WireRequest::preflight_in(&preflight, &page, None, profile, site);
-            let record = WireRequest::preflight_in(&preflight, &page, None, profile, Written::Names);
-            assert_eq!(names(&record), names(&whole), "{browser}");
-            assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
+        // To another https origin (a `Referer`), and from https to http (none).
+        for url in ["https://api.example:8443/i?q", "http://api.example/i"] {
+            let call = FetchCall {
+                url: url.to_owned(),
+                method: "PUT".to_owned(),
+                headers: [("X-A", "1"), ("Content-Type", "application/json"), ("x-a", "2"), ("Accept-Language", "fr")]
+                    .iter()
+                    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                    .collect(),
+                mode: RequestMode::Cors,
+                credentials: CredentialsMode::Include,
+                body: Some("{}".to_owned()),
+            };
+            let page = Origin::parse("https://app.example").unwrap_or(Origin::Opaque);
+            let request = FetchRequest::build(&call, &page, Browser::Chrome.profile(), &mut NoTrace).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(sends_referrer(&page, &Origin::from_url(&request.url)), url.starts_with("https"));
+            for browser in Browser::ALL {
+                let profile = browser.profile();
+                let site = Written::Whole(FetchSite::CrossSite);
+                let whole = WireRequest::request_in(&request, None, Some("a=1"), profile, site);
+                let record = WireRequest::request_in(&request, None, Some("a=1"), profile, Written::Names);
+                assert_eq!(names(&record), names(&whole), "{browser}");
+                assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
+                assert!(record.headers.iter().all(|(n, v)| n == "origin" || v.is_empty()), "{browser}: {:?}", record.headers);
+                let preflight = PreflightRequest::new(&request, &[HeaderName::from_static("content-type"), HeaderName::from_static("x-a")]);
+                let target = Origin::from_url(&request.url);
+                let whole = WireRequest::preflight_in(&preflight, &page, &target, None, profile, site);
+                let record = WireRequest::preflight_in(&preflight, &page, &target, None, profile, Written::Names);
+                assert_eq!(names(&record), names(&whole), "{browser}");
+                assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
+            }
         }
     }
 
