@@ -20,6 +20,7 @@ use corslab::browsers::console::parse_console_line;
 use corslab::diagnosis::console::{ConsoleReport, browser_name};
 use corslab::formats::curl::CopiedRequest;
 use corslab::formats::fetch_copy::parse_fetch_copy;
+use corslab::formats::pasted::{PastedKind, pasted_kind};
 use corslab::formats::scenario::ScenarioRequest;
 use corslab::{Browser, Origin};
 
@@ -67,13 +68,17 @@ pub fn read_text(text: &str, base: &Composition) -> Result<Pasted, String> {
     if text.len() > MAX_TEXT_LEN {
         return Err(format!("<p class=\"banner skip\">That is {} bytes; the page reads at most {MAX_TEXT_LEN} (a console line or a copied request is far shorter).</p>", text.len()));
     }
-    if text.starts_with("curl ") || text.starts_with("curl\t") || text.starts_with("curl\\") {
-        let copied = CopiedRequest::parse(text).map_err(|e| format!("<p class=\"banner fail\">This reads as a cURL command, but: {}</p>", esc(&e.to_string())))?;
-        return Ok(copied_composition(&copied, base, "cURL"));
-    }
-    if text.starts_with("fetch(") || text.starts_with("await fetch(") {
-        let copied = parse_fetch_copy(text).map_err(|e| format!("<p class=\"banner fail\">This reads as a fetch() copy, but: {}</p>", esc(&e.to_string())))?;
-        return Ok(copied_composition(&copied, base, "fetch()"));
+    match pasted_kind(text) {
+        PastedKind::Curl | PastedKind::PowerShell => {
+            // (The cURL reader says what to copy instead of PowerShell.)
+            let copied = CopiedRequest::parse(text).map_err(|e| format!("<p class=\"banner fail\">This reads as a copied request, but: {}</p>", esc(&e.to_string())))?;
+            return Ok(copied_composition(&copied, base, "cURL"));
+        }
+        PastedKind::Fetch => {
+            let copied = parse_fetch_copy(text).map_err(|e| format!("<p class=\"banner fail\">This reads as a fetch() copy, but: {}</p>", esc(&e.to_string())))?;
+            return Ok(copied_composition(&copied, base, "fetch()"));
+        }
+        PastedKind::Other => {}
     }
     let parsed = parse_console_line(text).map_err(|e| {
         format!(

@@ -96,6 +96,7 @@ use url::Url;
 use crate::browsers::profile::Browser;
 use crate::fetch::request::{CredentialsMode, RequestMode};
 use crate::formats::curl::{CopiedRequest, CopyParts, CopyWarning};
+use crate::formats::pasted::{PastedKind, pasted_kind};
 
 pub use crate::formats::curl::MAX_INPUT_LEN;
 
@@ -386,7 +387,7 @@ impl<'a> Reader<'a> {
 
     /// `[await] fetch(URL[, OPTIONS][,])`.
     fn call(&mut self) -> Result<Call, FetchCopyError> {
-        if self.rest().starts_with("curl ") || self.rest().starts_with("curl\t") || self.rest().starts_with("curl.exe") {
+        if pasted_kind(self.rest()) == PastedKind::Curl {
             return Err(self.error(FetchCopyErrorKind::Curl));
         }
         let mut awaited = false;

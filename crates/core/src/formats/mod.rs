@@ -8,5 +8,6 @@ pub mod check;
 pub mod curl;
 pub mod fetch_copy;
 pub mod har;
+pub mod pasted;
 pub mod replay;
 pub mod scenario;

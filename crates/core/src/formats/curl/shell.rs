@@ -33,6 +33,8 @@
 //!   is such a character. So `$'\xc3\xa9'` is `é` (valid UTF-8) while
 //!   `$'\xe9'` is `é` too.
 
+use crate::formats::pasted::{PastedKind, pasted_kind};
+
 use super::error::{CurlErrorKind, CurlParseError};
 
 /// A word of the command, quotes removed and escapes applied.
@@ -70,14 +72,10 @@ pub(super) fn split(input: &str) -> Result<Vec<Word>, CurlParseError> {
 /// `cmd` flavour is recognised while reading words, by its `^`).
 fn refuse_other_flavours(input: &str) -> Result<(), CurlParseError> {
     let start = input.len() - input.trim_start().len();
-    let head: String = input[start..].chars().take(24).collect::<String>().to_ascii_lowercase();
-    let kind = if ["invoke-webrequest", "invoke-restmethod", "$session", "$headers"].iter().any(|p| head.starts_with(p))
-    {
-        CurlErrorKind::PowerShell
-    } else if head.starts_with("fetch(") || head.starts_with("await fetch(") {
-        CurlErrorKind::JavaScript
-    } else {
-        return Ok(());
+    let kind = match pasted_kind(input) {
+        PastedKind::PowerShell => CurlErrorKind::PowerShell,
+        PastedKind::Fetch => CurlErrorKind::JavaScript,
+        PastedKind::Curl | PastedKind::Other => return Ok(()),
     };
     Err(CurlParseError::new(kind, first_line(&input[start..]), start))
 }
