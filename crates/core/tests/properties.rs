@@ -260,7 +260,7 @@ proptest! {
             // An oracle, straight from the definition.
             // Chromium and WebKit combine repeated values before the checks.
             let combined = profile.repeated_request_headers == corslab::browsers::profile::RepeatedRequestHeaders::Combined;
-            let list = if combined { request.headers.combined() } else { request.headers.clone() };
+            let list = if combined { request.headers.combined().into_owned() } else { request.headers.clone() };
             let mut unsafe_names = BTreeSet::new();
             let mut potentially = BTreeSet::new();
             let mut total = 0;

@@ -124,7 +124,10 @@ impl NetworkEnvironment {
     /// address its host names (an IP literal, or `localhost`); `None` when
     /// neither tells (a name only DNS would resolve).
     pub fn space_of(&self, origin: &Origin) -> Option<AddressSpace> {
-        if let Some(space) = self.address_space.get(&origin.to_string()) {
+        // (The serialized origin is written only when spaces are stated.)
+        if !self.address_space.is_empty()
+            && let Some(space) = self.address_space.get(&origin.to_string())
+        {
             return Some(*space);
         }
         address_of(origin).map(AddressSpace::of)

@@ -267,26 +267,24 @@ pub fn cors_unsafe_request_header_names(headers: &HeaderList, profile: &Profile)
     let headers = match profile.repeated_request_headers {
         RepeatedRequestHeaders::Combined => {
             combined = headers.combined();
-            &combined
+            &*combined
         }
         RepeatedRequestHeaders::Separate => headers,
     };
-    let mut out = UnsafeHeaders::default();
-    let mut potentially_unsafe = Vec::new();
+    let mut out = UnsafeHeaders { verdicts: Vec::with_capacity(headers.len()), ..UnsafeHeaders::default() };
     for (name, value) in headers.iter() {
         let verdict = check_safelisted(name, value, profile);
         match verdict {
-            Ok(_) => {
-                potentially_unsafe.push(name.clone());
-                out.safelisted_total += isomorphic_len(value);
-            }
+            Ok(_) => out.safelisted_total += isomorphic_len(value),
             Err(_) => out.names.push(name.clone()),
         }
         out.verdicts.push((name.clone(), verdict));
     }
     if profile.safelist_total_limit.is_some_and(|limit| out.safelisted_total > limit) {
         out.over_total = true;
-        out.names.extend(potentially_unsafe);
+        // The potentially unsafe ones (those that passed the safelist) too.
+        let passed = out.verdicts.iter().filter(|(_, verdict)| verdict.is_ok()).map(|(name, _)| name.clone());
+        out.names.extend(passed);
     }
     for name in &out.names {
         if !out.request_order.contains(name) {

@@ -201,8 +201,12 @@ impl HeaderList {
 
     /// The list with repeated names combined into one header (`a, b`) at the
     /// place of the first, the way Chromium hands request headers to its
-    /// network stack.
-    pub fn combined(&self) -> HeaderList {
+    /// network stack. Borrowed when no name repeats (the usual list).
+    pub fn combined(&self) -> std::borrow::Cow<'_, HeaderList> {
+        let repeats = self.0.iter().enumerate().any(|(i, (name, _))| self.0[..i].iter().any(|(n, _)| n == name));
+        if !repeats {
+            return std::borrow::Cow::Borrowed(self);
+        }
         let mut out: Vec<(HeaderName, String)> = Vec::with_capacity(self.0.len());
         for (name, value) in &self.0 {
             match out.iter_mut().find(|(n, _)| n == name) {
@@ -213,7 +217,7 @@ impl HeaderList {
                 None => out.push((name.clone(), value.clone())),
             }
         }
-        HeaderList(out)
+        std::borrow::Cow::Owned(HeaderList(out))
     }
 
     /// The distinct names, in first-appearance order.
