@@ -128,7 +128,9 @@ impl Sent {
         let origin = wire.header("origin").map(str::to_owned);
         let mut headers: Vec<String> = wire.headers.into_iter().map(|(name, _)| name).collect();
         headers.iter_mut().for_each(|name| name.make_ascii_lowercase());
-        headers.sort_unstable();
+        // Most names differ in their first byte: compared there first, the
+        // sort seldom calls memcmp.
+        headers.sort_unstable_by(|a, b| a.as_bytes().first().cmp(&b.as_bytes().first()).then_with(|| a.cmp(b)));
         headers.dedup();
         Sent { hop, url: wire.url, kind: wire.kind, method: wire.method, origin, headers, body: wire.body.is_some_and(|b| !b.is_empty()) }
     }
