@@ -116,7 +116,8 @@ pub fn parse_header_token_list<'a>(
 }
 
 /// Calls `each` with every element of the list `line` (as [`split_list`]
-/// splits it) in one pass over its bytes.
+/// splits it) in one pass over its bytes: blanks, a run of tchars (the
+/// usual element, read in a tight loop), blanks, then a comma or the end.
 ///
 /// # Errors
 ///
@@ -124,45 +125,36 @@ pub fn parse_header_token_list<'a>(
 /// to `each`).
 pub(crate) fn for_each_token<'a>(line: &'a str, mut each: impl FnMut(&'a str)) -> Result<(), &'a str> {
     let bytes = line.as_bytes();
-    // The element being read: where its first and after its last byte that
-    // is not a tab or space are, and whether it holds a byte that is not a
-    // tchar (a tab or space between two others included).
-    let mut start = usize::MAX;
-    let mut end = 0;
-    let mut bad = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b',' => {
-                if start != usize::MAX {
-                    // Both ends sit next to ASCII (or the line's ends): char boundaries.
-                    let element = &line[start..end];
-                    if bad {
-                        return Err(element);
-                    }
-                    each(element);
-                    start = usize::MAX;
-                    bad = false;
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && blank(bytes[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && is_tchar(bytes[i]) {
+            i += 1;
+        }
+        let token_end = i;
+        while i < bytes.len() && blank(bytes[i]) {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None | Some(b',') => {
+                // (An empty element, `a,,b`, is skipped.) The ends sit next
+                // to ASCII bytes: char boundaries.
+                if token_end > start {
+                    each(&line[start..token_end]);
                 }
+                i += 1;
             }
-            b' ' | b'\t' => {}
-            _ => {
-                if start == usize::MAX {
-                    start = i;
-                } else if end != i {
-                    // A tab or space inside the element.
-                    bad = true;
-                }
-                bad |= !is_tchar(b);
-                end = i + 1;
+            Some(_) => {
+                // Not a token (a byte that is not a tchar, or a blank inside):
+                // the element up to its comma, trimmed.
+                let end = bytes[i..].iter().position(|&b| b == b',').map_or(bytes.len(), |p| i + p);
+                return Err(trim_tab_or_space(&line[start..end]));
             }
         }
-    }
-    if start != usize::MAX {
-        let element = &line[start..end];
-        if bad {
-            return Err(element);
-        }
-        each(element);
     }
     Ok(())
 }
@@ -246,6 +238,32 @@ mod tests {
         assert_eq!(list(&["a b"]), Err("a b".to_owned()));
         assert_eq!(list(&[""]), Ok(Some(String::new())));
         assert_eq!(list(&[]), Ok(None));
+    }
+
+    /// The one-pass reader against the definition: the list split at its
+    /// commas, each element trimmed, empty ones skipped, every one a token
+    /// (else the first that is not), on every line of up to four pieces.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn token_lists_read_in_one_pass_as_the_definition_says() {
+        let pieces = [" ", "\t", ",", "a", "B-c", ";", "é", "x y", "*"];
+        let mut lines = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = lines.iter().flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}"))).collect();
+            lines.extend(longer);
+        }
+        for line in &lines {
+            let mut read = Vec::new();
+            let got = for_each_token(line, |t| read.push(t)).map(|()| read);
+            let defined = split_list(line).try_fold(Vec::new(), |mut tokens, element| {
+                if is_token(element) {
+                    tokens.push(element);
+                    Ok(tokens)
+                } else {
+                    Err(element)
+                }
+            });
+            assert_eq!(got, defined, "{line:?}");
+        }
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
