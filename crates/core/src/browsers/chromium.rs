@@ -2,8 +2,8 @@
 //! reports them, the failed parameter, and the console message built by
 //! `cors_error_string.cc`, as Chromium 156 prints them for `fetch()`.
 //!
-//! The same constants render a failure ([`render`]) and read a pasted
-//! console line back ([`parse`]): a sentence changed here changes both, and
+//! The same constants render a failure (`render`) and read a pasted
+//! console line back (`parse`): a sentence changed here changes both, and
 //! the round-trip test (`tests/console_round_trip.rs`) notices at once.
 
 use serde::Serialize;

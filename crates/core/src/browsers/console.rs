@@ -5,7 +5,7 @@
 //! and the page's origin where the line names them.
 //!
 //! Each browser's lines are read next to where they are written:
-//! [`chromium`](super::chromium) and [`firefox`](super::firefox) parse with
+//! [`chromium`] and [`firefox`] parse with
 //! the very constants they render with, so a template changed there breaks
 //! the round-trip test at once. WebKit's lines (Safari's engine) have no
 //! renderer in the engine yet; their templates are here, from the WebKitGTK

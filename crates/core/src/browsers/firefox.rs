@@ -2,8 +2,8 @@
 //! `security.properties` (and `caps.properties`, `necko.properties`), and
 //! the MDN page of each.
 //!
-//! The same constants render a failure ([`render`], [`warning`]) and read a
-//! pasted console line back ([`parse`]): a line changed here changes both,
+//! The same constants render a failure (`render`, `warning`) and read a
+//! pasted console line back (`parse`): a line changed here changes both,
 //! and the round-trip test (`tests/console_round_trip.rs`) notices at once.
 //! The texts are Firefox 153's English ones, read from its `omni.ja`.
 

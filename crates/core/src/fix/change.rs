@@ -2,8 +2,9 @@
 //! browser: the headers (and statuses) its answers must carry, compared with
 //! what they carry now.
 //!
-//! The rules are the engine's own ([`cors_check`], [`AllowMethods::allows`],
-//! [`AllowHeaders::check`] under the Fetch standard's strictest reading, so
+//! The rules are the engine's own ([`cors_check`](crate::fetch::cors_check::cors_check),
+//! [`AllowMethods::allows`](crate::fetch::allow_methods::AllowMethods::allows),
+//! [`AllowHeaders::check`](crate::fetch::allow_headers::AllowHeaders::check) under the Fetch standard's strictest reading, so
 //! that `Authorization` is always listed by name): a fix computed here,
 //! applied to the answers, passes the engine for every profile (the tests
 //! check this against every recorded scenario).
@@ -120,7 +121,7 @@ impl Fix {
         Fix { changes: Vec::new(), not_on_the_server: Some(why.into()), policy: None }
     }
 
-    /// The changes [`needs`] call for, given the answers seen: the
+    /// The changes [`needs`](super::needs) call for, given the answers seen: the
     /// preflight's (`None` when none was sent) and the response's (`None`
     /// when the browser stopped before sending the request).
     pub fn for_needs(needs: &Needs, preflight: Option<&ServerResponse>, response: Option<&ServerResponse>) -> Fix {

@@ -33,7 +33,7 @@
 //! the request carried cookies or an `Authorization` header, else `"omit"`.
 //!
 //! The headers are then sorted by the very rule the cURL reader uses
-//! ([`CopiedRequest::assemble`]): what `fetch()` could not have set is left
+//! (`CopiedRequest::assemble`): what `fetch()` could not have set is left
 //! out and named ([`CopiedRequest::dropped`]). The page's origin comes from
 //! the `referrer` (the copy has no `Origin`), its cookies from a `cookie`
 //! header (Node.js flavour only).

@@ -27,7 +27,7 @@
 //!    with the `corslab check` command that would show them.
 //!
 //! Memory is bounded by the entry (about 3 MiB at most, whatever the file
-//! holds) and by [`MAX_WAITING`](analyze) requests waiting for their
+//! holds) and by 256 requests (`MAX_WAITING`) waiting for their
 //! preflight, not by the file: a 50 MB HAR of 10,000 entries streams
 //! through.
 //!

@@ -58,7 +58,7 @@ pub enum JsonErrorKind {
     BadEscape,
     /// A number that does not parse.
     BadNumber,
-    /// Values nested deeper than [`MAX_DEPTH`] where they are kept.
+    /// Values nested deeper than 32 levels (`MAX_DEPTH`) where they are kept.
     TooDeep,
     /// The source could not be read.
     Io(String),
