@@ -548,6 +548,11 @@ fn the_page_writes_json_as_serde_json_does() {
     assert!(json::parse::<u16>("70000").is_err());
     assert!(json::parse::<Composition>("{").is_err());
     assert!(json::parse::<Composition>(r#"{"id":"x","request":{"method":"GET","path":"/"},"server":{"kind":"elsewhere"},"browser":"chrome"}"#).is_err());
+    // A value of the wrong type is named as serde names it, a float as "a
+    // number" (crates/serde-wasm-bindgen: no float formatter in the wasm).
+    assert_eq!(json::parse::<String>("1.5"), Err("Error: invalid type: a number, expected a string".to_owned()));
+    assert_eq!(json::parse::<u16>("true"), Err("Error: invalid type: boolean `true`, expected u16".to_owned()));
+    assert_eq!(json::parse::<u16>("\"7\""), Err("Error: invalid type: string \"7\", expected u16".to_owned()));
 }
 
 /// Waits up to 5 s for `ready`, checking every 20 ms.
