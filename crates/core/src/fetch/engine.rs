@@ -575,7 +575,7 @@ fn run(
                     .compare("request", asked.to_http().trim_end().replace("\r\n", "\n"))
                     .detail("OPTIONS with the method and the unsafe header names; no credentials, no body, no header values")
             });
-            decision.served.push(Sent::of(hop, WireRequest::preflight_in(&asked, &request.origin, &Origin::from_url(&request.url), None, profile, Written::Names)));
+            decision.served.push(Sent::of(hop, WireRequest::preflight_in(&asked, &request.origin, &target, None, profile, Written::Names)));
             let answer = server.preflight(&asked);
             // The preflight's CORS check compares the origin it sent.
             let subject = if asked.origin == request.origin_serialized {
