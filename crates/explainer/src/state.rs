@@ -59,13 +59,7 @@ pub(crate) fn this_page_origin() -> Option<String> {
 
 /// Cuts `text` to at most `max` bytes, on a character boundary.
 fn clip(text: &mut String, max: usize) {
-    if text.len() > max {
-        let mut cut = max;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
+    text.truncate(text.floor_char_boundary(max));
 }
 
 /// Clamps a header list: at most [`MAX_HEADER_ROWS`] rows, each name and

@@ -276,13 +276,7 @@ impl<R: Read> Scanner<R> {
             }
         }
         let mut text = String::from_utf8_lossy(&kept).into_owned();
-        if text.len() > cap {
-            let mut cut = cap;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
+        text.truncate(text.floor_char_boundary(cap));
         Ok((text, total))
     }
 

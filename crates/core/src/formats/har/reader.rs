@@ -296,12 +296,8 @@ fn cap_lines(cut: &mut Vec<String>, path: &'static str, lines: &mut Vec<HarHeade
 fn cap(cut: &mut Vec<String>, path: &str, value: &mut String, max: usize) {
     if value.len() > max {
         let total = value.len();
-        let mut end = max;
-        while !value.is_char_boundary(end) {
-            end -= 1;
-        }
-        value.truncate(end);
-        cut.push(format!("{path} ({total} bytes, {end} kept)"));
+        value.truncate(value.floor_char_boundary(max));
+        cut.push(format!("{path} ({total} bytes, {} kept)", value.len()));
     }
 }
 
