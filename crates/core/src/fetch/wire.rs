@@ -414,6 +414,11 @@ mod tests {
     use crate::trace::NoTrace;
 
     fn built(url: &str, method: &str, headers: &[(&str, &str)], body: Option<&str>, credentials: CredentialsMode) -> FetchRequest {
+        built_at("http://localhost:5050", url, method, headers, body, credentials)
+    }
+
+    /// [`built`] from a page at `page`.
+    fn built_at(page: &str, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&str>, credentials: CredentialsMode) -> FetchRequest {
         let call = FetchCall {
             url: url.to_owned(),
             method: method.to_owned(),
@@ -422,7 +427,7 @@ mod tests {
             credentials,
             body: body.map(str::to_owned),
         };
-        let page = Origin::parse("http://localhost:5050").unwrap_or(Origin::Opaque);
+        let page = Origin::parse(page).unwrap_or(Origin::Opaque);
         FetchRequest::build(&call, &page, Browser::Chrome.profile(), &mut NoTrace).unwrap_or_else(|e| panic!("{e}"))
     }
 
@@ -491,19 +496,9 @@ mod tests {
         };
         // To another https origin (a `Referer`), and from https to http (none).
         for url in ["https://api.example:8443/i?q", "http://api.example/i"] {
-            let call = FetchCall {
-                url: url.to_owned(),
-                method: "PUT".to_owned(),
-                headers: [("X-A", "1"), ("Content-Type", "application/json"), ("x-a", "2"), ("Accept-Language", "fr")]
-                    .iter()
-                    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                    .collect(),
-                mode: RequestMode::Cors,
-                credentials: CredentialsMode::Include,
-                body: Some("{}".to_owned()),
-            };
-            let page = Origin::parse("https://app.example").unwrap_or(Origin::Opaque);
-            let request = FetchRequest::build(&call, &page, Browser::Chrome.profile(), &mut NoTrace).unwrap_or_else(|e| panic!("{e}"));
+            let headers = [("X-A", "1"), ("Content-Type", "application/json"), ("x-a", "2"), ("Accept-Language", "fr")];
+            let request = built_at("https://app.example", url, "PUT", &headers, Some("{}"), CredentialsMode::Include);
+            let page = request.origin.clone();
             assert_eq!(sends_referrer(&page, &Origin::from_url(&request.url)), url.starts_with("https"));
             for browser in Browser::ALL {
                 let profile = browser.profile();
