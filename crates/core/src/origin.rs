@@ -8,6 +8,7 @@
 //! exactly the bytes a browser would send, nothing more.
 
 use std::fmt;
+use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -45,6 +46,10 @@ pub struct TupleOrigin {
     scheme: String,
     host: String,
     port: u16,
+    /// The address the host is, when it is an IP address: the URL parser
+    /// told it apart when the origin was built, so no rule reads the host
+    /// text again to find out.
+    ip: Option<IpAddr>,
 }
 
 impl TupleOrigin {
@@ -62,6 +67,12 @@ impl TupleOrigin {
     /// The effective port (the scheme's default port when the URL named none).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The IP address the host is (an [IPv4 or IPv6 host](https://url.spec.whatwg.org/#concept-host)),
+    /// or `None` for a domain.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.ip
     }
 
     /// Whether [`port`](Self::port) is the default port of the scheme, and so
@@ -272,11 +283,14 @@ impl Origin {
         }
         match url.origin() {
             url::Origin::Opaque(_) => Origin::Opaque,
-            url::Origin::Tuple(scheme, host, port) => Origin::Tuple(TupleOrigin {
-                scheme,
-                host: host.to_string(),
-                port,
-            }),
+            url::Origin::Tuple(scheme, host, port) => {
+                let ip = match host {
+                    url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+                    url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+                    url::Host::Domain(_) => None,
+                };
+                Origin::Tuple(TupleOrigin { scheme, host: host.to_string(), port, ip })
+            }
         }
     }
 

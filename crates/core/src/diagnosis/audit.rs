@@ -137,7 +137,7 @@ pub fn probe_origin(finding: &str, origin: &Origin) -> Option<String> {
     let tuple = origin.tuple()?;
     let (scheme, host) = (tuple.scheme(), tuple.host());
     let port = if tuple.is_default_port() { String::new() } else { format!(":{}", tuple.port()) };
-    let is_ip = host.starts_with('[') || host.parse::<IpAddr>().is_ok();
+    let is_ip = tuple.ip().is_some();
     let candidate = match finding {
         "origin-reflected" => "https://evil.example".to_owned(),
         "null-origin-allowed" => "null".to_owned(),

@@ -154,11 +154,11 @@ impl NetworkEnvironment {
 /// or `localhost` (and its subdomains), which browsers keep on the loopback
 /// address.
 pub fn address_of(origin: &Origin) -> Option<IpAddr> {
-    let host = origin.tuple()?.host();
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = bare.parse::<IpAddr>() {
+    let tuple = origin.tuple()?;
+    if let Some(ip) = tuple.ip() {
         return Some(ip);
     }
+    let host = tuple.host();
     let host = host.strip_suffix('.').unwrap_or(host);
     (host == "localhost" || host.ends_with(".localhost")).then_some(IpAddr::V4(Ipv4Addr::LOCALHOST))
 }
@@ -213,10 +213,12 @@ pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: 
     let initiator = env.space_of(&client.top_origin);
     let target = env.space_of(&target_origin);
     let port = url.port_or_known_default().unwrap_or_default();
-    let address = match address_of(&target_origin) {
-        Some(IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
-        Some(ip) => format!("{ip}:{port}"),
-        None => format!("{}:{port}", url.host_str().unwrap_or_default()),
+    // An IPv6 address as the URL serializes it (in brackets, its own
+    // writer); `localhost` as the loopback address it names.
+    let address = match (address_of(&target_origin), target_origin.tuple()) {
+        (Some(IpAddr::V4(ip)), _) => format!("{ip}:{port}"),
+        (_, Some(tuple)) => format!("{}:{port}", tuple.host()),
+        (_, None) => format!("{}:{port}", url.host_str().unwrap_or_default()),
     };
     let secure_context = client.is_secure_context();
     let step = match (initiator, target) {

@@ -4,8 +4,6 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/browsers.html#sites>
 
-use std::net::IpAddr;
-
 use serde::Serialize;
 
 use crate::origin::{Origin, TupleOrigin};
@@ -67,14 +65,15 @@ pub fn fetch_site(initiator: &Origin, target: &Origin) -> FetchSite {
 /// [Schemelessly same site](https://html.spec.whatwg.org/multipage/browsers.html#schemelessly-same-site)
 /// plus equal schemes: [same site](https://html.spec.whatwg.org/multipage/browsers.html#same-site).
 pub fn is_same_site(a: &TupleOrigin, b: &TupleOrigin) -> bool {
-    a.scheme() == b.scheme() && site_host(a.host()) == site_host(b.host())
+    a.scheme() == b.scheme() && site_host(a) == site_host(b)
 }
 
 /// The host part of an origin's site: its [registrable domain](https://url.spec.whatwg.org/#host-registrable-domain)
 /// from the Public Suffix List, or the host itself when it has none (an IP
 /// address, `localhost`, a public suffix).
-pub fn site_host(host: &str) -> &str {
-    if host.starts_with('[') || host.parse::<IpAddr>().is_ok() {
+pub fn site_host(origin: &TupleOrigin) -> &str {
+    let host = origin.host();
+    if origin.ip().is_some() {
         return host;
     }
     // A trailing dot names the same host; the list is read without it.
@@ -93,11 +92,10 @@ pub fn is_potentially_trustworthy(origin: &Origin) -> bool {
     if matches!(tuple.scheme(), "https" | "wss") {
         return true;
     }
-    let host = tuple.host();
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = bare.parse::<IpAddr>() {
+    if let Some(ip) = tuple.ip() {
         return ip.is_loopback();
     }
+    let host = tuple.host();
     let host = host.strip_suffix('.').unwrap_or(host);
     host == "localhost" || host.ends_with(".localhost")
 }
@@ -112,14 +110,22 @@ mod tests {
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn sites_follow_the_public_suffix_list() {
-        assert_eq!(site_host("app.example.com"), "example.com");
-        assert_eq!(site_host("a.b.example.co.uk"), "example.co.uk");
+        let site = |host: &str| {
+            let o = origin(&format!("https://{host}"));
+            o.tuple().map(|t| site_host(t).to_owned()).unwrap_or_default()
+        };
+        assert_eq!(site("app.example.com"), "example.com");
+        assert_eq!(site("a.b.example.co.uk"), "example.co.uk");
         // github.io is a public suffix: each user is a site of its own.
-        assert_eq!(site_host("alice.github.io"), "alice.github.io");
-        assert_ne!(site_host("alice.github.io"), site_host("bob.github.io"));
-        assert_eq!(site_host("localhost"), "localhost");
-        assert_eq!(site_host("127.0.0.1"), "127.0.0.1");
-        assert_eq!(site_host("[::1]"), "[::1]");
+        assert_eq!(site("alice.github.io"), "alice.github.io");
+        assert_ne!(site("alice.github.io"), site("bob.github.io"));
+        assert_eq!(site("localhost"), "localhost");
+        // An address is its own site, even one whose last part could be
+        // read as a public suffix.
+        assert_eq!(site("127.0.0.1"), "127.0.0.1");
+        assert_eq!(site("10.0.0.1"), "10.0.0.1");
+        assert_eq!(site("[::1]"), "[::1]");
+        assert_eq!(site("[2001:db8::1]"), "[2001:db8::1]");
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]

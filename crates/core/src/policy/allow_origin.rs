@@ -13,6 +13,7 @@
 //! - an any-port pattern, `http://localhost:*`: that scheme and host, any
 //!   port; the two combine (`https://*.example.com:*`).
 
+use crate::fetch::site::is_potentially_trustworthy;
 use crate::origin::{Origin, TupleOrigin};
 
 use super::error::PolicyError;
@@ -60,6 +61,9 @@ pub struct OriginPattern {
     host: HostPattern,
     port: Option<u16>,
     written: String,
+    /// Whether the origins it matches are potentially trustworthy (all of
+    /// them are, or none: `https`, or a loopback host).
+    trustworthy: bool,
 }
 
 impl OriginPattern {
@@ -123,7 +127,7 @@ impl OriginPattern {
         };
         let host = tuple.host().to_owned();
         if host_pattern {
-            if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+            if tuple.ip().is_some() {
                 return Err(bad("an IP address has no subdomains"));
             }
             if is_public_suffix(&host) {
@@ -135,6 +139,9 @@ impl OriginPattern {
             host: if host_pattern { HostPattern::Subdomains(host) } else { HostPattern::Exact(host) },
             port: port.map(|_| tuple.port()),
             written: input.to_owned(),
+            // `*.localhost` names subdomains of a loopback name: as
+            // trustworthy as `localhost` is.
+            trustworthy: is_potentially_trustworthy(&origin),
         })
     }
 
@@ -212,14 +219,14 @@ impl AllowOrigin {
         let mut exact: Vec<String> = Vec::new();
         let mut patterns: Vec<OriginPattern> = Vec::new();
         for entry in entries {
-            let (scheme, host) = if entry.contains('*') {
+            let trustworthy = if entry.contains('*') {
                 match OriginPattern::parse(entry) {
                     Ok(pattern) => {
-                        let sh = (pattern.scheme().to_owned(), pattern.host().to_owned());
+                        let trustworthy = pattern.trustworthy;
                         if !patterns.contains(&pattern) {
                             patterns.push(pattern);
                         }
-                        sh
+                        trustworthy
                     }
                     Err(e) => {
                         errors.push(e);
@@ -232,11 +239,11 @@ impl AllowOrigin {
                         errors.push(PolicyError::NullOrigin);
                         continue;
                     }
-                    Ok(Origin::Tuple(t)) => {
+                    Ok(origin @ Origin::Tuple(_)) => {
                         if !exact.contains(entry) {
                             exact.push(entry.clone());
                         }
-                        (t.scheme().to_owned(), t.host().to_owned())
+                        is_potentially_trustworthy(&origin)
                     }
                     Err(e) => {
                         errors.push(PolicyError::MalformedOrigin { value: entry.clone(), reason: e.message() });
@@ -244,7 +251,7 @@ impl AllowOrigin {
                     }
                 }
             };
-            if credentials && !is_secure_for_credentials(&scheme, &host) {
+            if credentials && !trustworthy {
                 errors.push(PolicyError::InsecureOriginWithCredentials { value: entry.clone() });
             }
         }
@@ -290,14 +297,3 @@ impl AllowOrigin {
     }
 }
 
-/// Whether an origin with this scheme and host may be trusted with
-/// credentials: `https`/`wss`, or a loopback host.
-///
-/// <https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy>
-fn is_secure_for_credentials(scheme: &str, host: &str) -> bool {
-    matches!(scheme, "https" | "wss")
-        || host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-}
