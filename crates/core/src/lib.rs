@@ -22,7 +22,8 @@
 //! - [`diagnosis`]: a real server's answers judged by the engine (`check`)
 //!   and its misconfigurations found by probes (the audit);
 //! - [`fix`]: what a request needs from the server, and what to change;
-//! - [`trace`]: the steps of a decision, each with its spec link.
+//! - [`trace`]: the steps of a decision, each with its spec link;
+//! - [`sort`]: one small sort for the short lists the others keep.
 //!
 //! # Examples
 //!
@@ -49,6 +50,7 @@ pub mod formats;
 pub mod http;
 pub mod origin;
 pub mod policy;
+pub mod sort;
 pub mod trace;
 
 pub use browsers::failure::{Failure, Stage, Warning};

@@ -124,8 +124,7 @@ async fn read_response(response: Response) -> Result<FetchOutcome, JsValue> {
             }
         }
     }
-    visible_headers.sort_unstable();
-    visible_headers.dedup();
+    corslab::sort::sort_dedup(&mut visible_headers);
     let response_type = match response.type_() {
         ResponseType::Basic => "basic",
         ResponseType::Cors => "cors",

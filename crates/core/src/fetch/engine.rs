@@ -130,7 +130,7 @@ impl Sent {
         headers.iter_mut().for_each(|name| name.make_ascii_lowercase());
         // Most names differ in their first byte: compared there first, the
         // sort seldom calls memcmp.
-        headers.sort_unstable_by(|a, b| a.as_bytes().first().cmp(&b.as_bytes().first()).then_with(|| a.cmp(b)));
+        crate::sort::sort_by(&mut headers, |a, b| a.as_bytes().first().cmp(&b.as_bytes().first()).then_with(|| a.cmp(b)).is_lt());
         headers.dedup();
         Sent { hop, url: wire.url, kind: wire.kind, method: wire.method, origin, headers, body: wire.body.is_some_and(|b| !b.is_empty()) }
     }

@@ -82,8 +82,7 @@ pub fn visible_header_names(headers: &HeaderList, tainting: Tainting, credential
                     }
             }),
     );
-    names.sort_unstable();
-    names.dedup();
+    crate::sort::sort_dedup(&mut names);
     names
 }
 

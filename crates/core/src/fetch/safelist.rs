@@ -294,8 +294,7 @@ pub fn cors_unsafe_request_header_names(headers: &HeaderList, profile: &Profile)
     // "Convert header names to a sorted-lowercase set": names are already
     // lower-case.
     // Equal names are identical: an unstable sort orders them alike.
-    out.names.sort_unstable();
-    out.names.dedup();
+    crate::sort::sort_dedup(&mut out.names);
     out
 }
 

@@ -76,7 +76,7 @@ impl Needs {
                         a.headers.push(name.clone());
                     }
                 }
-                a.headers.sort_unstable();
+                crate::sort::sort(&mut a.headers);
                 Some(a)
             }
         };

@@ -114,7 +114,7 @@ impl ScenarioFile {
             return Err(ScenarioFileError::Format(self.format));
         }
         let mut ids: Vec<&str> = self.scenarios.iter().map(|s| s.id.as_str()).collect();
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(ScenarioFileError::DuplicateId(pair[0].to_owned()));
         }

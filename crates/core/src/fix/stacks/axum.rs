@@ -135,8 +135,7 @@ pub(super) fn generate(plan: &Plan) -> Result<GeneratedApp, Vec<String>> {
         let _ = writeln!(body, "        .max_age(Duration::from_secs({seconds}))");
     }
     body.push_str("}\n");
-    uses.sort_unstable();
-    uses.dedup();
+    crate::sort::sort_dedup(&mut uses);
     let mut cors = plan.banner("//!", Stack::Axum);
     cors.push_str("//!\n//! The app and its CORS layer; `main.rs` binds it to 127.0.0.1.\n\n");
     for path in &uses {

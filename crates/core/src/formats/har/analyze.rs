@@ -188,7 +188,13 @@ pub(super) struct Analyzer {
 
 impl Analyzer {
     pub(super) fn new(browsers: Vec<Browser>, scenarios: bool, source: HarSource) -> Analyzer {
-        let summary = HarSummary { blocked_in: browsers.iter().map(|b| (*b, 0)).collect(), ..HarSummary::default() };
+        // Entered one by one, as `count` enters them: collecting would sort
+        // them, with a sort of their own in the page's wasm.
+        let mut blocked_in = BTreeMap::new();
+        for browser in &browsers {
+            blocked_in.entry(*browser).or_insert(0);
+        }
+        let summary = HarSummary { blocked_in, ..HarSummary::default() };
         Analyzer { browsers, scenarios, source, requests: VecDeque::new(), preflights: VecDeque::new(), latest: None, summary }
     }
 
