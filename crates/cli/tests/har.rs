@@ -121,7 +121,7 @@ fn to_scenarios_writes_replayable_scenarios_that_predict_what_the_har_shows() {
         assert!(scenario.expect.is_empty());
         let index: usize = scenario.id.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
         let request = report.requests.iter().find(|r| r.entry == index).unwrap_or_else(|| panic!("{}", scenario.id));
-        let judged = &request.browsers[&Browser::Chrome].expect;
+        let judged = &request.browsers.get(&Browser::Chrome).expect("a verdict for each browser judged").expect;
         let predicted = predict(scenario, Browser::Chrome).expect;
         assert_eq!((&predicted.outcome, &predicted.cors_error), (&judged.outcome, &judged.cors_error), "{}", scenario.id);
         assert_eq!(predicted.visible_headers, judged.visible_headers, "{}", scenario.id);

@@ -54,6 +54,7 @@ pub mod sort;
 pub mod trace;
 
 pub use browsers::failure::{Failure, Stage, Warning};
+pub use browsers::per_browser::PerBrowser;
 pub use browsers::profile::{Browser, Profile};
 pub use fetch::engine::{Context, Decision, Outcome, Server, decide, decide_traced};
 pub use fetch::request::{CredentialsMode, FetchCall, FetchRequest, RequestMode};

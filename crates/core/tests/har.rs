@@ -44,7 +44,7 @@ fn expected(request: &HarRequestReport, browser: Browser) -> Expectation {
 }
 
 fn differences(request: &HarRequestReport, browser: Browser) -> Vec<String> {
-    let got = &request.browsers[&browser].expect;
+    let got = &request.browsers.get(&browser).expect("a verdict for each browser judged").expect;
     expected(request, browser)
         .differences(got)
         .into_iter()
@@ -62,7 +62,7 @@ fn devtools_har_reports_what_chromium_did_field_for_field() {
         // Every preflight the browser sent is its own entry here.
         assert_eq!(request.preflight, expected(request, Browser::Chrome).preflight, "{}", scenario_id(request));
         failures.extend(differences(request, Browser::Chrome));
-        let verdict = &request.browsers[&Browser::Chrome];
+        let verdict = request.browsers.get(&Browser::Chrome).expect("a verdict for each browser judged");
         assert_eq!(verdict.basis, "answers", "{}", scenario_id(request));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -85,7 +85,7 @@ fn playwright_har_reports_what_it_holds_and_says_what_it_cannot_know() {
     for request in &report.requests {
         let id = scenario_id(request);
         let want = expected(request, Browser::Chrome);
-        let verdict = &request.browsers[&Browser::Chrome];
+        let verdict = request.browsers.get(&Browser::Chrome).expect("a verdict for each browser judged");
         assert!(!request.preflight, "{id}: Playwright keeps no preflight entries");
         if request.recorded.error.is_none() {
             // Answered: every field, the preflight inferred where one was sent.

@@ -13,13 +13,12 @@
 //! KB of wasm). The server builds the wire requests; the page only reads
 //! them.
 
-use std::collections::BTreeMap;
 
 use corslab::diagnosis::check::{BrowserCheck, CheckRequest, Exchange, Need, judge};
 use corslab::fetch::preflight::PreflightRequest;
 use corslab::formats::check::{CHECK_FORMAT, CheckReport};
 use corslab::trace::Step;
-use corslab::{Browser, Decision, FetchCall, Origin};
+use corslab::{Browser, Decision, FetchCall, Origin, PerBrowser};
 use serde::{Deserialize, Serialize};
 use web_sys::{RequestCredentials, RequestMode};
 
@@ -143,7 +142,7 @@ pub fn read_answer(check: &CheckRequest, status: u16, body: &str) -> Result<Prob
     if answer.format != CHECK_FORMAT {
         return Err(format!("the companion server's answer is not a {CHECK_FORMAT} report"));
     }
-    let mut browsers = BTreeMap::new();
+    let mut browsers = PerBrowser::new();
     let mut judged = Vec::new();
     let mut disagreements = Vec::new();
     for browser in Browser::ALL {
@@ -268,7 +267,7 @@ mod tests {
     /// answers the preflight and the request with `acao` (natively, the
     /// wire requests built as the server builds them).
     fn report(check: &CheckRequest, acao: Option<&str>) -> String {
-        let mut browsers = BTreeMap::new();
+        let mut browsers = PerBrowser::new();
         for browser in Browser::ALL {
             let mut exchanges = Vec::new();
             while let Some(need) = judge(check, browser, &exchanges, false).need {

@@ -420,7 +420,7 @@ async fn probe_checks_a_route_from_your_app_and_from_this_page() {
     let probed = probe::probe(&check).await.expect("a report");
     assert!(probed.report.passed, "{:?}", probed.report.browsers);
     let reality = send(&check.call, &check.call.url, 1, None).await;
-    let expect = &probed.report.browsers[&Browser::Chrome].expect;
+    let expect = &probed.report.browsers.get(&Browser::Chrome).expect("a verdict for each browser judged").expect;
     assert!(reality.agrees_with(expect), "predicted {expect:?}, reality {reality:?}");
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use corslab::Browser;
+use corslab::{Browser, PerBrowser};
 use corslab::diagnosis::audit::{self, Probe};
 use corslab::diagnosis::check::{BrowserCheck, CheckRequest, Exchange, MAX_EXCHANGES, judge};
 use corslab::formats::check::CheckReport;
@@ -47,7 +47,7 @@ pub struct CheckRun {
 /// The first network failure of the checked request itself (a probe's
 /// failure is reported in [`CheckRun::probe_errors`] instead).
 pub async fn check(client: &Client, request: &CheckRequest, options: &CheckOptions) -> Result<CheckRun, NetError> {
-    let mut browsers = BTreeMap::new();
+    let mut browsers = PerBrowser::new();
     let mut steps = BTreeMap::new();
     for browser in &options.browsers {
         let exchanges = exchanges_for(client, request, *browser).await?;

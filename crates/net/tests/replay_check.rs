@@ -70,7 +70,7 @@ async fn check_against_the_replay_agrees_with_every_recording() {
         for (name, recorded) in &scenario.expect {
             let browser: Browser = name.parse().unwrap();
             let want = recorded.substituted(&page, &url);
-            let got = &run.report.browsers[&browser].expect;
+            let got = &run.report.browsers.get(&browser).expect("a verdict for each browser judged").expect;
             for (field, w, g) in want.differences(got) {
                 failures.push(format!("{} [{name}] {field}: recorded {w}, check says {g}", scenario.id));
             }

@@ -2,11 +2,10 @@
 //! companion server's `/probe` answers. Documented, with its JSON Schema, in
 //! `docs/cors-check.md`; fields are only ever added.
 
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::browsers::profile::Browser;
+use crate::browsers::per_browser::PerBrowser;
 use crate::diagnosis::audit::Finding;
 use crate::diagnosis::check::{BrowserCheck, CheckRequest};
 use crate::fetch::request::{CredentialsMode, RequestMode};
@@ -27,7 +26,7 @@ pub struct CheckReport {
     /// What the page asked `fetch()` to do.
     pub request: CheckedCall,
     /// Each chosen browser's verdict, keyed `chrome`, `firefox`, `spec`.
-    pub browsers: BTreeMap<Browser, BrowserCheck>,
+    pub browsers: PerBrowser<BrowserCheck>,
     /// Whether the audit ran.
     pub audited: bool,
     /// What the audit found, most severe first (empty without `--audit`).
@@ -57,7 +56,7 @@ pub struct CheckedCall {
 
 impl CheckReport {
     /// The report of `check` from each browser's verdict.
-    pub fn new(check: &CheckRequest, browsers: BTreeMap<Browser, BrowserCheck>, findings: Option<Vec<Finding>>) -> CheckReport {
+    pub fn new(check: &CheckRequest, browsers: PerBrowser<BrowserCheck>, findings: Option<Vec<Finding>>) -> CheckReport {
         let fix = browsers.values().map(|b| &b.fix).fold(Fix::default(), |all, one| all.merge(one));
         let passed = browsers.values().all(|b| b.passed);
         CheckReport {

@@ -47,7 +47,7 @@
 //! let report = read_report(har.as_bytes(), &HarOptions::default());
 //! let request = &report.requests[0];
 //! assert_eq!(request.page_origin, "http://localhost:5050");
-//! let chrome = &request.browsers[&Browser::Chrome];
+//! let chrome = request.browsers.get(&Browser::Chrome).expect("a verdict for each browser judged");
 //! assert_eq!(chrome.expect.cors_error.as_deref(), Some("MissingAllowOriginHeader"));
 //! assert_eq!(report.summary.blocked, 1);
 //! ```
@@ -63,6 +63,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
+use crate::browsers::per_browser::PerBrowser;
 use crate::browsers::profile::Browser;
 use crate::formats::scenario::{SCENARIOS_FORMAT, Scenario, ScenarioFile};
 
@@ -166,7 +167,7 @@ pub struct HarSummary {
     /// Of those, blocked in at least one browser judged.
     pub blocked: usize,
     /// Blocked, per browser.
-    pub blocked_in: BTreeMap<Browser, usize>,
+    pub blocked_in: PerBrowser<usize>,
     /// Of those, with no verdict in any browser.
     pub undecided: usize,
     /// Requests whose page origin nothing in the HAR tells (not reported).

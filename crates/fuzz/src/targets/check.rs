@@ -7,13 +7,12 @@
 //! by the next answer, and the findings; the whole `cors-check/1` report
 //! written as JSON. The input format is [`crate::input`]'s.
 
-use std::collections::BTreeMap;
 
 use corslab::diagnosis::audit::{findings, probes};
 use corslab::diagnosis::check::{BrowserCheck, CheckRequest, Exchange, MAX_EXCHANGES, judge};
 use corslab::fetch::wire::WireResponse;
 use corslab::formats::check::CheckReport;
-use corslab::Browser;
+use corslab::{Browser, PerBrowser};
 
 use crate::input::Input;
 use crate::text;
@@ -35,7 +34,7 @@ pub fn run(data: &[u8]) {
         body_bytes: 0,
         remote_addr: None,
     });
-    let mut browsers = BTreeMap::new();
+    let mut browsers = PerBrowser::new();
     for browser in input.browsers(data.len()) {
         let profile = browser.profile();
         let mut exchanges: Vec<Exchange> = Vec::new();

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
+use crate::browsers::per_browser::PerBrowser;
 use crate::browsers::profile::Browser;
 use crate::diagnosis::check::{BrowserCheck, CheckRequest, Exchange, Need, judge};
 use crate::fetch::preflight::PreflightRequest;
@@ -93,7 +94,7 @@ pub struct HarRequestReport {
     /// The page's `fetch()` call as rebuilt.
     pub request: RebuiltCall,
     /// Each browser's verdict.
-    pub browsers: BTreeMap<Browser, HarVerdict>,
+    pub browsers: PerBrowser<HarVerdict>,
     /// What to change on the server, over every browser.
     pub fix: Fix,
     /// What the HAR does not hold that a verdict needs.
@@ -188,12 +189,7 @@ pub(super) struct Analyzer {
 
 impl Analyzer {
     pub(super) fn new(browsers: Vec<Browser>, scenarios: bool, source: HarSource) -> Analyzer {
-        // Entered one by one, as `count` enters them: collecting would sort
-        // them, with a sort of their own in the page's wasm.
-        let mut blocked_in = BTreeMap::new();
-        for browser in &browsers {
-            blocked_in.entry(*browser).or_insert(0);
-        }
+        let blocked_in = browsers.iter().map(|b| (*b, 0)).collect();
         let summary = HarSummary { blocked_in, ..HarSummary::default() };
         Analyzer { browsers, scenarios, source, requests: VecDeque::new(), preflights: VecDeque::new(), latest: None, summary }
     }
@@ -307,7 +303,8 @@ impl Analyzer {
         }
         for (browser, verdict) in &report.browsers {
             if is_block(verdict) {
-                *self.summary.blocked_in.entry(*browser).or_default() += 1;
+                let blocked = self.summary.blocked_in.get(browser).map_or(1, |n| n + 1);
+                self.summary.blocked_in.insert(*browser, blocked);
             }
         }
     }
@@ -348,7 +345,7 @@ impl Analyzer {
             None
         };
 
-        let mut browsers = BTreeMap::new();
+        let mut browsers = PerBrowser::new();
         let null_origin = w.page.is_opaque();
         if null_origin {
             found.notes.push(
