@@ -19,7 +19,7 @@ use crate::reality::{Sending, send_from};
 use crate::state::{Composition, MAX_HEADER_ROWS, ServerSetup, Spaces};
 use corslab::fetch::local_network::{AddressSpace, NetworkEnvironment};
 use corslab::formats::scenario::Hop;
-use crate::{SERVER, avoid, fixes, import, probe, tour, view, yours};
+use crate::{SERVER, avoid, fixes, har, import, probe, tour, view, yours};
 use corslab::fix::stacks::Stack;
 
 include!(concat!(env!("OUT_DIR"), "/scenario_files.rs"));
@@ -773,6 +773,29 @@ fn on_input(shared: &Shared, event: &Event) {
     let id = target.id();
     let name = target.get_attribute("name").unwrap_or_default();
     let Ok(document) = document() else { return };
+    if id == "import-file" {
+        if event.type_() == "change"
+            && let Some(file) = target.dyn_ref::<HtmlInputElement>().and_then(HtmlInputElement::files).and_then(|files| files.get(0))
+        {
+            let shared = shared.clone();
+            wasm_bindgen_futures::spawn_local(async move { read_har_file(&shared, file).await });
+        }
+        return;
+    }
+    if id == "import-har-select" {
+        if event.type_() != "change" {
+            return;
+        }
+        let index: Option<usize> = input_value(&document, "import-har-select").parse().ok();
+        let browser = shared.borrow().composition.browser;
+        if let Some((composition, html)) = index.and_then(|i| har::pick(i, browser)) {
+            set_html("import-har-request", &html);
+            if let Some(composition) = composition {
+                load(shared, composition);
+            }
+        }
+        return;
+    }
     if id == "import-text" {
         return;
     }
@@ -883,6 +906,34 @@ fn input_checked_value(document: &Document, name: &str) -> String {
         .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
         .map(|i| i.value())
         .unwrap_or_default()
+}
+
+/// Reads a HAR file the user chose: whole, as the File API gives it, so one
+/// bigger than [`har::MAX_HAR_BYTES`] is refused unread.
+pub async fn read_har_file(shared: &Shared, file: web_sys::File) {
+    let size = file.size();
+    if size > har::MAX_HAR_BYTES {
+        set_html(
+            "import-result",
+            &format!(
+                "<p class=\"banner skip\" data-role=\"import-har-error\">{} is {:.0} MB: the page reads HAR files up to 50 MB (the browser hands a file over whole). <code>corslab har FILE.har</code> streams any size.</p>",
+                view::esc(&file.name()),
+                size / 1_048_576.0
+            ),
+        );
+        return;
+    }
+    set_html("import-result", "<p class=\"hint\">Reading the HAR…</p>");
+    let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await else {
+        set_html("import-result", "<p class=\"banner fail\" data-role=\"import-har-error\">The browser could not read that file.</p>");
+        return;
+    };
+    let browser = shared.borrow().composition.browser;
+    #[cfg(target_arch = "wasm32")]
+    let html = har::read_js(&text, browser);
+    #[cfg(not(target_arch = "wasm32"))]
+    let html = har::read_text(&text.as_string().unwrap_or_default(), browser);
+    set_html("import-result", &html);
 }
 
 /// Shows a short status line.

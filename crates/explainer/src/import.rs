@@ -8,11 +8,8 @@
 //!   origin, the lab points at that server ("your server" mode);
 //! - a DevTools "Copy as cURL" (bash) or "Copy as fetch": the request
 //!   `fetch()` made, without the headers it could not have set (named), to
-//!   that server.
-//!
-//! A HAR file is read by `corslab har` for now: the core's HAR reader and
-//! judge weigh about 60 KB gzipped in the page's wasm, more than its budget
-//! has left (the page panel for it waits for the weight cuts).
+//!   that server;
+//! - a HAR file ("Save all as HAR"): [`crate::har`].
 
 use std::fmt::Write as _;
 
@@ -43,12 +40,13 @@ pub enum Pasted {
     Console { composition: Option<Composition>, html: String },
 }
 
-/// The panel's skeleton: the text box, the button, the result.
+/// The panel's skeleton: the text box, the file picker, the result.
 pub fn skeleton() -> String {
     "<h2 id=\"import-title\">Start from what you have</h2>\
-<p class=\"hint\">Paste the red console line, or a request from the Network panel (<em>Copy as cURL</em> or <em>Copy as fetch</em>): read in this page, nothing is uploaded. A HAR file (<em>Save all as HAR</em>): <code>corslab har FILE.har</code>.</p>\
+<p class=\"hint\">Paste the red console line, or a request from the Network panel (<em>Copy as cURL</em> or <em>Copy as fetch</em>), or open a HAR file (<em>Save all as HAR</em>): read in this page, nothing is uploaded.</p>\
 <label for=\"import-text\">Console line, cURL or fetch copy</label><textarea id=\"import-text\" rows=\"3\" spellcheck=\"false\"></textarea>\
-<div class=\"actions\"><button type=\"button\" data-action=\"import-text\">Read it</button></div>\
+<div class=\"actions\"><button type=\"button\" data-action=\"import-text\">Read it</button>\
+<label for=\"import-file\">…or a HAR file (at most 50 MB)</label><input type=\"file\" id=\"import-file\" accept=\".har,application/json\"></div>\
 <div id=\"import-result\" aria-live=\"polite\"></div>"
         .to_owned()
 }

@@ -11,6 +11,7 @@ pub mod avoid;
 pub mod dom;
 pub mod domain;
 pub mod fixes;
+pub mod har;
 pub mod frame;
 pub mod import;
 pub mod json;

@@ -231,7 +231,7 @@ fn the_page_mounts_every_panel() {
     let root = document.create_element("div").expect("div");
     document.body().expect("body").append_child(&root).expect("append");
     corslab_explainer::app::mount(&root).expect("mount");
-    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-webkit", "profile-spec", "fix", "fix-tab-express", "fix-panel", "import", "import-text", "import-result"] {
+    for id in ["tour", "request-panel", "server-panel", "server-answer", "prediction", "prediction-body", "reality", "avoid", "recorded-select", "profile-chrome", "profile-firefox", "profile-webkit", "profile-spec", "fix", "fix-tab-express", "fix-panel", "import", "import-text", "import-file", "import-result"] {
         assert!(document.get_element_by_id(id).is_some(), "missing #{id}");
     }
     assert_eq!(root.query_selector_all("#tour button").expect("buttons").length(), 4);
@@ -720,4 +720,38 @@ fn start_from_what_you_have_reads_a_copy_and_a_console_line() {
     read.click();
     let result = element::<Element>("import-result").text_content().unwrap_or_default();
     assert!(result.contains("at most 1048576"), "{}", result.get(..200).unwrap_or(&result));
+}
+
+/// A HAR file as the File API hands it over: read by this browser's
+/// `JSON.parse` into the core's HAR analysis, its cross-origin requests
+/// listed as `corslab har` reports them, one loaded; a broken file and one
+/// over 50 MB said so.
+#[wasm_bindgen_test]
+async fn start_from_what_you_have_reads_a_har_file() {
+    let _clean = CleanUrl::new();
+    let m = mounted();
+    let file = |name: &str, bytes: &js_sys::Uint8Array| {
+        web_sys::File::new_with_u8_array_sequence(&js_sys::Array::of1(bytes), name).expect("a file")
+    };
+    let har = include_str!("../../core/testdata/har/chromium-devtools.har");
+    let expected = corslab::formats::har::read_report(har.as_bytes(), &corslab::formats::har::HarOptions { browsers: vec![Browser::Chrome], scenarios: true });
+    corslab_explainer::app::read_har_file(&m.app, file("export.har", &js_sys::Uint8Array::from(har.as_bytes()))).await;
+    let select: HtmlSelectElement = element("import-har-select");
+    assert_eq!(select.length() as usize, expected.requests.len() + 1, "the placeholder and each cross-origin request");
+    let summary = element::<Element>("import-result").text_content().unwrap_or_default();
+    assert!(summary.contains(&format!("{} blocked", expected.summary.blocked)), "{summary}");
+    let blocked = expected.requests.iter().position(|r| r.blocked() && r.scenario.is_some()).expect("a blocked request with its answers");
+    select.set_value(&blocked.to_string());
+    changed(&select);
+    assert_eq!(m.app.borrow().composition.id, format!("har-{}", blocked + 1));
+    let verdict = element::<Element>("import-har-request").text_content().unwrap_or_default();
+    let console = expected.requests[blocked].browsers[&Browser::Chrome].expect.console.clone().unwrap_or_default();
+    assert!(!console.is_empty() && verdict.contains(&console), "{verdict}");
+    // Not JSON: said so.
+    corslab_explainer::app::read_har_file(&m.app, file("broken.har", &js_sys::Uint8Array::from(&b"{\"log\": {"[..]))).await;
+    assert!(m.root.query_selector("#import-result [data-role=import-har-error]").ok().flatten().is_some());
+    // Over 50 MB: refused unread.
+    corslab_explainer::app::read_har_file(&m.app, file("huge.har", &js_sys::Uint8Array::new_with_length(50 * 1024 * 1024 + 1))).await;
+    let result = element::<Element>("import-result").text_content().unwrap_or_default();
+    assert!(result.contains("up to 50 MB"), "{result}");
 }
