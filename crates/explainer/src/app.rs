@@ -916,9 +916,11 @@ pub async fn read_har_file(shared: &Shared, file: web_sys::File) {
         set_html(
             "import-result",
             &format!(
-                "<p class=\"banner skip\" data-role=\"import-har-error\">{} is {:.0} MB: the page reads HAR files up to 50 MB (the browser hands a file over whole). <code>corslab har FILE.har</code> streams any size.</p>",
+                "<p class=\"banner skip\" data-role=\"import-har-error\">{} is {} MB: the page reads HAR files up to 50 MB (the browser hands a file over whole). <code>corslab har FILE.har</code> streams any size.</p>",
                 view::esc(&file.name()),
-                size / 1_048_576.0
+                // Whole megabytes: an integer (a float's `Display` would
+                // link Rust's float formatter into the page).
+                (size / 1_048_576.0).round() as u64
             ),
         );
         return;

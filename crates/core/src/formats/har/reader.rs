@@ -616,9 +616,10 @@ fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(match Scalar::deserialize(d)? {
         Scalar::Text(s) => s,
         Scalar::Int(n) => n.to_string(),
-        Scalar::Float(n) => n.to_string(),
         Scalar::Bool(b) => b.to_string(),
-        Scalar::Other => String::new(),
+        // A fraction is no text a HAR field holds (and writing one would
+        // link the float formatter into the page).
+        Scalar::Float(_) | Scalar::Other => String::new(),
     })
 }
 
@@ -626,8 +627,7 @@ fn opt_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D:
     Ok(match Scalar::deserialize(d)? {
         Scalar::Text(s) => Some(s),
         Scalar::Int(n) => Some(n.to_string()),
-        Scalar::Float(n) => Some(n.to_string()),
-        Scalar::Bool(_) | Scalar::Other => None,
+        Scalar::Float(_) | Scalar::Bool(_) | Scalar::Other => None,
     })
 }
 
