@@ -23,7 +23,8 @@
 //!   and its misconfigurations found by probes (the audit);
 //! - [`fix`]: what a request needs from the server, and what to change;
 //! - [`trace`]: the steps of a decision, each with its spec link;
-//! - [`sort`]: one small sort for the short lists the others keep.
+//! - [`sort`] and [`sorted_map`]: one small sort, and a map kept as a
+//!   sorted list, for the short lists and maps the others keep.
 //!
 //! # Examples
 //!
@@ -51,10 +52,12 @@ pub mod http;
 pub mod origin;
 pub mod policy;
 pub mod sort;
+pub mod sorted_map;
 pub mod trace;
 
 pub use browsers::failure::{Failure, Stage, Warning};
 pub use browsers::per_browser::PerBrowser;
+pub use sorted_map::SortedMap;
 pub use browsers::profile::{Browser, Profile};
 pub use fetch::engine::{Context, Decision, Outcome, Server, decide, decide_traced};
 pub use fetch::request::{CredentialsMode, FetchCall, FetchRequest, RequestMode};

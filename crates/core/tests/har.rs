@@ -40,7 +40,7 @@ fn expected(request: &HarRequestReport, browser: Browser) -> Expectation {
     let file = ScenarioFile::parse(RECORDED).unwrap_or_else(|e| panic!("{e}"));
     let id = scenario_id(request);
     let scenario = file.scenarios.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("no scenario {id}"));
-    scenario.expect[browser.as_str()].substituted(&request.page_origin, &request.url)
+    scenario.expect.get(browser.as_str()).expect("a recorded expectation for each browser").substituted(&request.page_origin, &request.url)
 }
 
 fn differences(request: &HarRequestReport, browser: Browser) -> Vec<String> {

@@ -536,7 +536,7 @@ struct Recorded {
 #[derive(Default, Deserialize)]
 struct RecordedEnvironment {
     #[serde(default)]
-    address_space: std::collections::BTreeMap<String, AddressSpace>,
+    address_space: corslab::SortedMap<String, AddressSpace>,
     #[serde(default)]
     grant: Vec<String>,
 }

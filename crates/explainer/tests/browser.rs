@@ -745,7 +745,7 @@ async fn start_from_what_you_have_reads_a_har_file() {
     changed(&select);
     assert_eq!(m.app.borrow().composition.id, format!("har-{}", blocked + 1));
     let verdict = element::<Element>("import-har-request").text_content().unwrap_or_default();
-    let console = expected.requests[blocked].browsers[&Browser::Chrome].expect.console.clone().unwrap_or_default();
+    let console = expected.requests[blocked].browsers.get(&Browser::Chrome).expect("a verdict for each browser judged").expect.console.clone().unwrap_or_default();
     assert!(!console.is_empty() && verdict.contains(&console), "{verdict}");
     // Not JSON: said so.
     corslab_explainer::app::read_har_file(&m.app, file("broken.har", &js_sys::Uint8Array::from(&b"{\"log\": {"[..]))).await;

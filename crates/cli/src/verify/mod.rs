@@ -34,7 +34,6 @@ mod firefox;
 mod live;
 mod webkit;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -136,7 +135,7 @@ pub(crate) fn verify(options: &Options) -> Result<bool, String> {
 struct Item {
     file: String,
     /// The file's `recorded_with`: browser → the version that recorded it.
-    recorded_with: Arc<BTreeMap<String, String>>,
+    recorded_with: Arc<corslab::SortedMap<String, String>>,
     /// Whether its file is `cors-scenarios/2`: its expectations then hold
     /// `redirected`, `url`, `net_error` and `served`, and are compared.
     v2: bool,

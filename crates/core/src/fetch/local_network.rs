@@ -6,7 +6,6 @@
 //!
 //! <https://wicg.github.io/local-network-access/#ip-address-space>
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -16,6 +15,7 @@ use url::Url;
 use crate::browsers::profile::{Browser, LocalNetworkGate, Profile};
 use crate::fetch::client::Client;
 use crate::origin::Origin;
+use crate::sorted_map::SortedMap;
 
 /// An [IP address space](https://wicg.github.io/local-network-access/#ip-address-space),
 /// from the least private to the most.
@@ -97,8 +97,8 @@ pub const FIREFOX_PROMPT_TIMEOUT_MS: u64 = 300_000;
 pub struct NetworkEnvironment {
     /// The address space of an origin (serialized), overriding the one its
     /// host is in.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub address_space: BTreeMap<String, AddressSpace>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub address_space: SortedMap<String, AddressSpace>,
     /// Permissions granted to the top-level page's origin before the fetch,
     /// by CDP `PermissionType` name (`loopbackNetwork`, `localNetwork`,
     /// `localNetworkAccess`).
@@ -106,8 +106,8 @@ pub struct NetworkEnvironment {
     pub grant: Vec<String>,
     /// Prefs written to Firefox's profile (`network.lna.blocking`,
     /// `network.lna.prompt.timeout`, `network.lna.enabled` are read).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub firefox_prefs: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub firefox_prefs: SortedMap<String, serde_json::Value>,
     /// Chromium's extra command-line switches
     /// (`--disable-features=LocalNetworkAccessChecks` is read).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -57,7 +57,6 @@ mod json;
 mod reader;
 mod rebuild;
 
-use std::collections::BTreeMap;
 use std::collections::VecDeque;
 use std::io::Read;
 
@@ -66,6 +65,7 @@ use serde::Serialize;
 use crate::browsers::per_browser::PerBrowser;
 use crate::browsers::profile::Browser;
 use crate::formats::scenario::{SCENARIOS_FORMAT, Scenario, ScenarioFile};
+use crate::sorted_map::SortedMap;
 
 pub use analyze::{HarRequestReport, HarVerdict, Recorded};
 pub use json::{JsonError, JsonErrorKind};
@@ -349,5 +349,5 @@ pub fn read_parsed_report(info: &HarLogInfo, entries: impl IntoIterator<Item = H
 /// The scenarios of a report's requests as a `cors-scenarios/1` file
 /// (requests the HAR holds no answer for are left out).
 pub fn scenario_file(scenarios: Vec<Scenario>) -> ScenarioFile {
-    ScenarioFile { format: SCENARIOS_FORMAT.to_owned(), recorded_with: BTreeMap::new(), scenarios }
+    ScenarioFile { format: SCENARIOS_FORMAT.to_owned(), recorded_with: SortedMap::new(), scenarios }
 }

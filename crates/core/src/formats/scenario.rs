@@ -18,7 +18,6 @@
 //! with the four fields in every result.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +34,7 @@ use crate::fetch::response::ServerResponse;
 use crate::fetch::wire::WireKind;
 use crate::http::header::{HeaderList, HeaderName};
 use crate::origin::Origin;
+use crate::sorted_map::SortedMap;
 use crate::trace::Step;
 
 /// The format tag of `cors-scenarios/1` files.
@@ -58,8 +58,8 @@ pub struct ScenarioFile {
     /// `cors-scenarios/1` or `cors-scenarios/2`.
     pub format: String,
     /// Browser name → version that recorded the expectations.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub recorded_with: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub recorded_with: SortedMap<String, String>,
     /// The scenarios.
     pub scenarios: Vec<Scenario>,
 }
@@ -159,8 +159,8 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "NetworkEnvironment::is_empty")]
     pub environment: NetworkEnvironment,
     /// What each browser did.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub expect: BTreeMap<String, Expectation>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub expect: SortedMap<String, Expectation>,
 }
 
 /// A URL a redirect leads to (v2), answered by the same rules as the

@@ -2,7 +2,7 @@
 //! rebuilt, the engine's [`judge`] run on the answers the HAR recorded, for
 //! each browser profile, and what the HAR cannot tell said.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -15,6 +15,7 @@ use crate::fetch::wire::{UnreadableHeader, WireKind, WireRequest, WireResponse};
 use crate::fix::Fix;
 use crate::formats::scenario::{Expectation, Scenario, ScenarioRequest, ScriptedResponse};
 use crate::origin::Origin;
+use crate::sorted_map::SortedMap;
 
 use super::reader::{HarEntry, HarPage};
 use super::rebuild::{CredentialsFrom, Findings, OriginFrom, RebuiltCall, page_origin, rebuild, shell_quote};
@@ -660,7 +661,7 @@ fn scenario_of(w: &Waiting, call: &RebuiltCall, preflight: Option<&HarEntry>, pa
         response,
         hops: Vec::new(),
         environment: Default::default(),
-        expect: BTreeMap::new(),
+        expect: SortedMap::new(),
     })
 }
 
