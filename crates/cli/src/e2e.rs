@@ -32,6 +32,10 @@ pub(crate) struct Options {
     /// Where to save the "Start from what you have" panel, a console line
     /// read and explained (`docs/start-from-what-you-have.png`).
     pub(crate) import_screenshot: Option<PathBuf>,
+    /// Where to write the screenshot of the same panel with DevTools' HAR
+    /// export opened and a blocked request picked
+    /// (`docs/start-from-a-har.png`).
+    pub(crate) har_screenshot: Option<PathBuf>,
     /// The companion server's origin (`--server`); `None`: `CORSLAB_SERVER`,
     /// else `http://localhost:8080` ([`server_origin`]).
     pub(crate) server: Option<String>,
@@ -454,6 +458,40 @@ async fn run(browser: &Browser, options: &Options) -> Result<(), String> {
         s.click("[data-action=import-text]").await?;
         s.wait("document.querySelector('#import-result [data-role=import-console]')", "the console line explained", long).await?;
         s.screenshot_of("#import", path).await?;
+    }
+
+    // 4c. A HAR file: DevTools' export of a recorded session
+    // (testdata/har/chromium-devtools.har), put in the file picker as a
+    // drop or a choice puts it; its requests listed, a blocked one picked.
+    s.set_value("#import-text", "").await?;
+    let har = include_str!("../../core/testdata/har/chromium-devtools.har");
+    let open = format!(
+        "(() => {{ const files = new DataTransfer(); files.items.add(new File([{}], 'session.har', {{type: 'application/json'}})); \
+         const input = document.querySelector('#import-file'); input.files = files.files; \
+         input.dispatchEvent(new Event('change', {{bubbles: true}})); return true; }})()",
+        serde_json::to_string(har).map_err(|e| e.to_string())?
+    );
+    s.eval::<bool>(&open).await?;
+    s.wait("document.querySelector('#import-result [data-role=import-har-summary]')", "the HAR file read", long).await?;
+    let summary = s.text("#import-result [data-role=import-har-summary]").await;
+    let options_listed = s.count("#import-har-select option").await;
+    checks.check(summary.contains("cross-origin") && summary.contains("written by chromium-devtools") && options_listed > 1, format!("HAR file: its requests listed ({options_listed} options): {summary:?}"));
+    let picked: i64 = s
+        .eval(
+            "(() => { const select = document.querySelector('#import-har-select'); \
+             const blocked = [...select.options].find(o => o.value !== '' && !o.text.endsWith('passes')); \
+             if (!blocked) return -1; select.value = blocked.value; \
+             select.dispatchEvent(new Event('change', {bubbles: true})); return Number(blocked.value); })()",
+        )
+        .await?;
+    checks.check(picked >= 0, "HAR file: a blocked request listed");
+    if picked >= 0 {
+        s.wait("document.querySelector('#import-har-request [data-role=import-har-verdict]')", "the HAR request's verdict", long).await?;
+        let verdict = s.text("#import-har-request [data-role=import-har-verdict]").await;
+        checks.check(verdict.contains("has been blocked by CORS policy"), format!("HAR file: the picked request's console line: {verdict:?}"));
+        if let Some(path) = &options.har_screenshot {
+            s.screenshot_of("#import", path).await?;
+        }
     }
 
     // 5. A crafted link asking for a million sends: the form shows, and the

@@ -37,7 +37,7 @@ const USAGE: &str = "usage: corslab predict FILE [--browser chrome|firefox|spec]
        corslab verify [FILE...] [--browser chrome|firefox|webkit|all]... [--record OUT] [--chromium PATH] [--firefox PATH]
                       [--python PATH] [--xvfb PATH] [--server-port N] [--page-port N] [--second-port N]
                       [--timeout SECONDS] [--parallel N]
-       corslab e2e --page URL [--static-page URL] [--screenshot PNG] [--import-screenshot PNG] [--chromium PATH] [--server URL]";
+       corslab e2e --page URL [--static-page URL] [--screenshot PNG] [--import-screenshot PNG] [--har-screenshot PNG] [--chromium PATH] [--server URL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -119,6 +119,7 @@ fn e2e_command(args: &[String]) -> Result<(), String> {
         chromium: "/usr/bin/chromium".into(),
         screenshot: None,
         import_screenshot: None,
+        har_screenshot: None,
         server: None,
     };
     let mut args = args.iter();
@@ -129,6 +130,7 @@ fn e2e_command(args: &[String]) -> Result<(), String> {
             "--static-page" => options.static_page = Some(value()?),
             "--screenshot" => options.screenshot = Some(value()?.into()),
             "--import-screenshot" => options.import_screenshot = Some(value()?.into()),
+            "--har-screenshot" => options.har_screenshot = Some(value()?.into()),
             "--chromium" => options.chromium = value()?.into(),
             "--server" => options.server = Some(value()?),
             other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
