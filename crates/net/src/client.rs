@@ -3,7 +3,7 @@
 //! bounds: a time limit per exchange, a body limit, one connection per
 //! request (as a fresh browser profile would open).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -96,11 +96,14 @@ impl Client {
             .ok_or_else(|| NetError::InvalidUrl { url: url.to_owned(), reason: "no host".to_owned() })?
             .to_owned();
         let port = parsed.port_or_known_default().unwrap_or(if tls { 443 } else { 80 });
-        let bare = host.trim_start_matches('[').trim_end_matches(']');
-        let addresses = if let Ok(ip) = bare.parse::<IpAddr>() {
+        // An IP literal is the address itself: the URL parser told it apart
+        // (the core's origin keeps what it found), so nothing reads the
+        // host text again; any other host is a name to resolve.
+        let literal = corslab::Origin::from_url(&parsed).tuple().and_then(corslab::origin::TupleOrigin::ip);
+        let addresses = if let Some(ip) = literal {
             vec![SocketAddr::new(ip, port)]
         } else {
-            let lookup = tokio::net::lookup_host((bare, port));
+            let lookup = tokio::net::lookup_host((host.as_str(), port));
             match tokio::time::timeout(self.timeout, lookup).await {
                 Err(_) => return Err(NetError::Timeout { waiting_for: "the host name to resolve", after: self.timeout }),
                 Ok(Err(e)) => return Err(NetError::Dns { host: host.clone(), reason: e.to_string() }),
