@@ -47,6 +47,8 @@ use corslab::formats::replay::is_valid_run_id;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use navigation::FetchOnlyLayer;
+use tower::Layer;
 
 mod guard;
 mod fix;
@@ -119,19 +121,25 @@ pub fn app(config: Config) -> Router {
     let scripted = Router::new()
         .route("/replay/{run}", any(replay::handle))
         .route("/replay/{run}/{hop}", any(replay::handle_hop))
-        .route_service("/policy/{run}", policy.clone())
-        .route_service("/policy/{run}/{*rest}", policy)
         .route("/log/{run}", get(read_log))
         .route_layer(navigation::FetchOnlyLayer)
-        .with_state(state);
-    Router::new()
+        .with_state(state)
+        // `/policy/` takes the same guard on its service, not as a
+        // route_layer, which would box the route once more: axum clones a
+        // route's boxed service for every request, and this is the hot path.
+        .route_service("/policy/{run}", FetchOnlyLayer.layer(policy.clone()))
+        .route_service("/policy/{run}/{*rest}", FetchOnlyLayer.layer(policy));
+    let routes = Router::new()
         .merge(scripted)
         .merge(probe_route(&config.page_origins))
         .merge(seed::routes(config.clone()))
         .route("/frame", get(frame::frame).with_state(Arc::new(config)))
         .route("/frame/fetch", get(fetch_frame::page))
-        .route("/fix/{stack}", get(fix::handle))
-        .layer(guard::GuardLayer { max_uri_len: MAX_URI_LEN, max_body_len: MAX_BODY_LEN, timeout: REQUEST_TIMEOUT })
+        .route("/fix/{stack}", get(fix::handle));
+    // The limits wrap the whole router once. (`Router::layer` would wrap each
+    // route's boxed service in another: one more clone per request.)
+    let guard = guard::GuardLayer { max_uri_len: MAX_URI_LEN, max_body_len: MAX_BODY_LEN, timeout: REQUEST_TIMEOUT };
+    Router::new().fallback_service(guard.layer(routes))
 }
 
 /// `POST /probe`, guarded: only the explainer's pages may call it (its

@@ -178,6 +178,15 @@ pub struct RequestLog {
 /// anything was cut. Reads at most `limit + 4` bytes of `value`, so a
 /// megabyte costs no more than a short value.
 fn lossy_into(value: &[u8], limit: usize, sink: &mut impl FnMut(&str)) -> (usize, bool) {
+    // The usual value: UTF-8 (ASCII, in practice) that fits, fed whole
+    // without the chunked walk below: `record` went from 3,349 to 3,002
+    // instructions per request (callgrind, `make bench-server`'s preflight).
+    if value.len() <= limit
+        && let Ok(text) = std::str::from_utf8(value)
+    {
+        sink(text);
+        return (text.len(), false);
+    }
     // Output is never shorter than the input it comes from, so nothing past
     // `limit` input bytes can fit; 4 more let the last character that starts
     // before the limit be read whole (a character sliced by this cut becomes
@@ -259,11 +268,13 @@ impl RequestLog {
             acrh.map(|v| v.as_bytes()),
         ]
         .map(|field| field.map(cut));
-        // Measured before taking the lock (the head is written again under
-        // it, into the buffer the run may give back): the entry's text is
-        // allocated to its exact length, never an amortized doubling.
-        let mut len: usize = fields.iter().flatten().map(|f| f.len()).sum();
-        let truncated = head_into(headers, &mut |piece| len += piece.len());
+        // Sized before taking the lock from the raw lengths, so the entry's
+        // text is allocated once: exact for the usual head (UTF-8 values, not
+        // cut), more than needed for a cut one, and short only when obs-text
+        // turns bytes into U+FFFD (the one case that grows the text).
+        let fields_len: usize = fields.iter().flatten().map(|f| f.len()).sum();
+        let head_len: usize = headers.iter().take(MAX_HEADERS).map(|(n, v)| n.as_str().len() + v.len() + 2).sum();
+        let len = fields_len + head_len.min(MAX_HEAD_TEXT_LEN + 2 * MAX_HEADERS);
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let state = &mut *inner;
         let log = match state.runs.get_mut(run) {
@@ -296,7 +307,12 @@ impl RequestLog {
         }
         // Within MAX_TEXT_LEN, which fits (asserted above).
         let head_start = u16::try_from(text.len()).unwrap_or(u16::MAX);
-        head_into(headers, &mut |piece| text.push_str(piece));
+        let truncated = head_into(headers, &mut |piece| text.push_str(piece));
+        // A cut head, obs-text, or a larger buffer given back: no byte more
+        // than the text is kept.
+        if text.capacity() > text.len() {
+            text.shrink_to_fit();
+        }
         log.entries.push_back(Stored { seq: log.next_seq, text, ends, head_start, preflight, truncated });
     }
 
