@@ -301,6 +301,7 @@ fn input_text(p: &Prepared) -> String {
         let _ = writeln!(out, "grant {grant}");
     }
     for (name, value) in &setup.network.firefox_prefs {
+        let value = serde_json::to_string(value).unwrap_or_default();
         let _ = writeln!(out, "pref {name} {value}");
     }
     for switch in &setup.network.chromium_switches {

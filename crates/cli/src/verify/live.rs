@@ -176,7 +176,7 @@ pub(crate) fn environment(env: &NetworkEnvironment, page_origin: &str) -> Enviro
         }
     }
     out.chromium_switches.extend(env.chromium_switches.iter().cloned());
-    out.firefox_prefs.extend(env.firefox_prefs.iter().map(|(k, v)| (k.clone(), v.clone())));
+    out.firefox_prefs.extend(env.firefox_prefs.iter().map(|(k, v)| (k.clone(), v.to_json())));
     out
 }
 

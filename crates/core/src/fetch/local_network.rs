@@ -107,11 +107,94 @@ pub struct NetworkEnvironment {
     /// Prefs written to Firefox's profile (`network.lna.blocking`,
     /// `network.lna.prompt.timeout`, `network.lna.enabled` are read).
     #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
-    pub firefox_prefs: SortedMap<String, serde_json::Value>,
+    pub firefox_prefs: SortedMap<String, FirefoxPref>,
     /// Chromium's extra command-line switches
     /// (`--disable-features=LocalNetworkAccessChecks` is read).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chromium_switches: Vec<String>,
+}
+
+/// A Firefox pref's value, as a profile's `user.js` sets it: Firefox's
+/// prefs are booleans, integers or strings, nothing else. (Typed rather
+/// than any JSON value: the page then carries no JSON value reader, 1.7 KB
+/// gzipped.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FirefoxPref {
+    /// A boolean pref.
+    Bool(bool),
+    /// An integer pref (Firefox's are 32-bit; any `i64` is read).
+    Int(i64),
+    /// A string pref.
+    String(String),
+}
+
+impl FirefoxPref {
+    /// The value, if it is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            FirefoxPref::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The value, if it is a non-negative integer.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            FirefoxPref::Int(n) => u64::try_from(*n).ok(),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON (what WebDriver's `moz:firefoxOptions` prefs take).
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            FirefoxPref::Bool(b) => serde_json::Value::Bool(*b),
+            FirefoxPref::Int(n) => serde_json::Value::from(*n),
+            FirefoxPref::String(s) => serde_json::Value::String(s.clone()),
+        }
+    }
+}
+
+impl Serialize for FirefoxPref {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FirefoxPref::Bool(b) => serializer.serialize_bool(*b),
+            FirefoxPref::Int(n) => serializer.serialize_i64(*n),
+            FirefoxPref::String(s) => serializer.serialize_str(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FirefoxPref {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PrefVisitor;
+
+        impl serde::de::Visitor<'_> for PrefVisitor {
+            type Value = FirefoxPref;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Firefox pref value: a boolean, an integer or a string")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<FirefoxPref, E> {
+                Ok(FirefoxPref::Bool(b))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<FirefoxPref, E> {
+                Ok(FirefoxPref::Int(n))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<FirefoxPref, E> {
+                i64::try_from(n).map(FirefoxPref::Int).map_err(|_| E::custom("a Firefox integer pref out of range"))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<FirefoxPref, E> {
+                Ok(FirefoxPref::String(s.to_owned()))
+            }
+        }
+
+        deserializer.deserialize_any(PrefVisitor)
+    }
 }
 
 impl NetworkEnvironment {
@@ -133,7 +216,7 @@ impl NetworkEnvironment {
         address_of(origin).map(AddressSpace::of)
     }
 
-    fn firefox_pref(&self, name: &str) -> Option<&serde_json::Value> {
+    fn firefox_pref(&self, name: &str) -> Option<&FirefoxPref> {
         self.firefox_prefs.get(name)
     }
 
@@ -251,11 +334,11 @@ pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: 
             }
         }
         LocalNetworkGate::Prompt => {
-            let enabled = env.firefox_pref("network.lna.enabled").and_then(serde_json::Value::as_bool);
-            let blocking = env.firefox_pref("network.lna.blocking").and_then(serde_json::Value::as_bool);
+            let enabled = env.firefox_pref("network.lna.enabled").and_then(FirefoxPref::as_bool);
+            let blocking = env.firefox_pref("network.lna.blocking").and_then(FirefoxPref::as_bool);
             let timeout = env
                 .firefox_pref("network.lna.prompt.timeout")
-                .and_then(serde_json::Value::as_u64)
+                .and_then(FirefoxPref::as_u64)
                 .unwrap_or(FIREFOX_PROMPT_TIMEOUT_MS);
             if enabled == Some(false) {
                 LocalNetworkVerdict::NotLocal
@@ -348,6 +431,25 @@ fn of_v6(ip: Ipv6Addr) -> AddressSpace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn firefox_prefs_are_booleans_integers_or_strings() {
+        let env: Result<NetworkEnvironment, _> = serde_json::from_str(
+            r#"{"firefox_prefs": {"network.lna.blocking": false, "network.lna.prompt.timeout": 2000, "x.list": "a,b", "x.neg": -1}}"#,
+        );
+        let env = env.unwrap_or_default();
+        assert_eq!(env.firefox_pref("network.lna.blocking").and_then(FirefoxPref::as_bool), Some(false));
+        assert_eq!(env.firefox_pref("network.lna.prompt.timeout").and_then(FirefoxPref::as_u64), Some(2000));
+        assert_eq!(env.firefox_pref("x.list"), Some(&FirefoxPref::String("a,b".to_owned())));
+        assert_eq!(env.firefox_pref("x.neg").and_then(FirefoxPref::as_u64), None);
+        assert_eq!(serde_json::to_string(&env.firefox_prefs).unwrap_or_default(), r#"{"network.lna.blocking":false,"network.lna.prompt.timeout":2000,"x.list":"a,b","x.neg":-1}"#);
+        for bad in [r#"1.5"#, r#"null"#, r#"[true]"#, r#"{"a": 1}"#, "18446744073709551615"] {
+            let read: Result<FirefoxPref, _> = serde_json::from_str(bad);
+            assert!(read.is_err(), "{bad} read as {read:?}");
+        }
+        let float: Result<FirefoxPref, _> = serde_json::from_str("1.5");
+        assert!(float.is_err_and(|e| e.to_string().contains("a Firefox pref value: a boolean, an integer or a string")));
+    }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn spaces_of_addresses() {
