@@ -53,7 +53,7 @@ pub fn read_text(text: &str, browser: Browser) -> String {
 #[cfg(target_arch = "wasm32")]
 fn parsed(text: &wasm_bindgen::JsValue, options: &HarOptions) -> HarReport {
     use corslab::formats::har::{HarEntry, HarError, HarLogInfo, MAX_PAGES, read_parsed_report};
-    use js_sys::{Array, Function, Object, Reflect};
+    use js_sys::{Array, Function, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
 
     let get = |object: &JsValue, key: &str| Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
@@ -67,8 +67,9 @@ fn parsed(text: &wasm_bindgen::JsValue, options: &HarOptions) -> HarReport {
         Ok(value) => value,
         Err(e) => return HarReport::unread(format!("not JSON: {}", crate::net::describe_error(&e))),
     };
+    // (`log` of anything but an object, `null` included, reads as undefined.)
     let log = get(&value, "log");
-    if !log.is_object() || value.dyn_ref::<Object>().is_none() {
+    if !log.is_object() {
         return HarReport::unread(HarError::NO_LOG.to_string());
     }
     let entries = get(&log, "entries");
