@@ -1100,19 +1100,19 @@ fn allow_methods_token_list_and_empty_elements() {
     // The parsed list borrows the header list: keep each one alive for the test.
     let list = |pairs: &[(&str, &str)]| parse_allow_methods(Box::leak(Box::new(headers(pairs))));
     assert_eq!(list(&[]), Ok(None));
-    assert_eq!(list(&[(ACAM, "")]), Ok(Some(AllowMethods(vec![]))));
+    assert_eq!(list(&[(ACAM, "")]), Ok(Some(AllowMethods(vec![].into()))));
     assert_eq!(
         list(&[(ACAM, "GET, PUT,,DELETE ,")]),
-        Ok(Some(AllowMethods(vec!["GET", "PUT", "DELETE"])))
+        Ok(Some(AllowMethods(vec!["GET", "PUT", "DELETE"].into())))
     );
-    assert_eq!(list(&[(ACAM, "PUT"), (ACAM, "patch")]), Ok(Some(AllowMethods(vec!["PUT", "patch"]))));
+    assert_eq!(list(&[(ACAM, "PUT"), (ACAM, "patch")]), Ok(Some(AllowMethods(vec!["PUT", "patch"].into()))));
     assert_eq!(list(&[(ACAM, "PUT;")]), Err("PUT;".to_owned()));
     assert_eq!(list(&[(ACAM, "GET PUT")]), Err("GET PUT".to_owned()));
     assert_eq!(list(&[(ACAM, "PUT"), (ACAM, "DE(LETE")]), Err("DE(LETE".to_owned()));
     // Headers the same way (names kept as written; they match in any case).
     let acah = headers(&[(ACAH, "X-A, ,x-B,")]);
     let parsed = parse_allow_headers(&acah).expect("a list").expect("present");
-    assert_eq!(parsed, AllowHeaders(vec!["X-A", "x-B"]));
+    assert_eq!(parsed, AllowHeaders(vec!["X-A", "x-B"].into()));
     assert!(parsed.lists("x-a") && parsed.lists("X-B") && !parsed.lists("x-c"));
     assert_eq!(parse_allow_headers(&headers(&[(ACAH, "X-Custom;")])), Err("X-Custom;".to_owned()));
     // As recorded: a trailing comma is fine; `PUT;` is a parse error.
@@ -1133,7 +1133,7 @@ fn allow_methods_token_list_and_empty_elements() {
 fn method_match_case_sensitive() {
     let put = Method::parse("PUT").expect("PUT");
     let patch = Method::parse("patch").expect("patch");
-    let list = |items: &[&'static str]| AllowMethods(items.to_vec());
+    let list = |items: &[&'static str]| AllowMethods(items.into());
     assert_eq!(list(&["put"]).allows(&put, false), MethodMatch::NotAllowed);
     assert_eq!(list(&["PUT"]).allows(&put, false), MethodMatch::Listed);
     assert_eq!(list(&["PATCH"]).allows(&patch, false), MethodMatch::NotAllowed);
@@ -1158,10 +1158,10 @@ fn method_match_case_sensitive() {
 #[wasm_bindgen_test(unsupported = test)]
 fn method_wildcard_only_without_credentials() {
     let put = Method::parse("PUT").expect("PUT");
-    let star = AllowMethods(vec!["*"]);
+    let star = AllowMethods(vec!["*"].into());
     assert_eq!(star.allows(&put, false), MethodMatch::Wildcard);
     assert_eq!(star.allows(&put, true), MethodMatch::NotAllowed);
-    assert_eq!(AllowMethods(vec!["*", "PUT"]).allows(&put, true), MethodMatch::Listed);
+    assert_eq!(AllowMethods(vec!["*", "PUT"].into()).allows(&put, true), MethodMatch::Listed);
     for browser in Browser::ALL {
         let server = responder(resp(204, &[(ACAO, PAGE), (ACAM, "*")]), ok_response());
         assert_eq!(decide_once(&call("PUT", &[], Some("x")), browser, &server).outcome, Outcome::Ok);
@@ -1187,7 +1187,7 @@ fn allow_headers_case_insensitive() {
     let parsed = parse_allow_headers(&acah)
         .expect("a list")
         .expect("present");
-    assert_eq!(parsed, AllowHeaders(vec!["X-Custom", "CONTENT-TYPE"]));
+    assert_eq!(parsed, AllowHeaders(vec!["X-Custom", "CONTENT-TYPE"].into()));
     assert!(parsed.lists("content-type"));
     for browser in Browser::ALL {
         assert_eq!(
@@ -1206,7 +1206,7 @@ fn allow_headers_case_insensitive() {
 
 #[wasm_bindgen_test(unsupported = test)]
 fn header_wildcard_only_without_credentials() {
-    let star = AllowHeaders(vec!["*"]);
+    let star = AllowHeaders(vec!["*"].into());
     for browser in Browser::ALL {
         assert_eq!(
             star.check(&hns(&["x-custom"]), false, browser.profile()),
@@ -1231,7 +1231,7 @@ fn header_wildcard_only_without_credentials() {
 fn authorization_not_covered_by_wildcard_in_spec() {
     assert!(is_cors_non_wildcard_request_header_name("authorization"));
     assert!(!is_cors_non_wildcard_request_header_name("x-custom"));
-    let star = AllowHeaders(vec!["*"]);
+    let star = AllowHeaders(vec!["*"].into());
     let auth = hns(&["authorization", "x-custom"]);
     assert_eq!(star.check(&auth, false, Browser::Spec.profile()), HeadersMatch::NotAllowed(hn("authorization")));
     for browser in [Browser::Chrome, Browser::Firefox] {
@@ -1242,7 +1242,7 @@ fn authorization_not_covered_by_wildcard_in_spec() {
         );
     }
     // Listed by name, it is covered everywhere and nobody warns.
-    let listed = AllowHeaders(vec!["*", "authorization"]);
+    let listed = AllowHeaders(vec!["*", "authorization"].into());
     for browser in Browser::ALL {
         assert_eq!(
             listed.check(&auth, false, browser.profile()),
@@ -1250,7 +1250,7 @@ fn authorization_not_covered_by_wildcard_in_spec() {
         );
     }
     // The standard checks Authorization before the other names.
-    let list = AllowHeaders(vec!["x"]);
+    let list = AllowHeaders(vec!["x"].into());
     assert_eq!(
         list.check(&hns(&["a-first", "authorization"]), false, Browser::Spec.profile()),
         HeadersMatch::NotAllowed(hn("authorization"))
@@ -1561,7 +1561,7 @@ fn preflight_cache_credentials_mismatch_per_profile() {
     let put = Method::parse("PUT").expect("PUT");
     let store = |browser: Browser, credentials: bool| {
         let mut cache = PreflightCache::new(browser.profile());
-        cache.store(PAGE, URL, credentials, &["PUT".to_owned()], &[], 600, 0);
+        cache.store(PAGE, URL, credentials, &["PUT"], &[], 600, 0);
         cache
     };
     let lookup = |cache: &mut PreflightCache, credentials: bool| cache.lookup(PAGE, URL, credentials, &put, &[], 10);
@@ -1597,7 +1597,7 @@ fn preflight_cache_firefox_get_and_post_always_pass() {
     let method = |m: &str| Method::parse(m).expect("method");
     for browser in Browser::ALL {
         let mut cache = PreflightCache::new(browser.profile());
-        cache.store(PAGE, URL, false, &[], &["x-custom".to_owned()], 600, 0);
+        cache.store(PAGE, URL, false, &[], &["x-custom"], 600, 0);
         for m in ["GET", "POST"] {
             assert_eq!(cache.lookup(PAGE, URL, false, &method(m), &custom, 10), CacheLookup::Hit, "{m} in {browser}");
         }
@@ -1618,8 +1618,8 @@ fn preflight_cache_chromium_replaces_entry_per_url() {
     let method = |m: &str| Method::parse(m).expect("method");
     for browser in Browser::ALL {
         let mut cache = PreflightCache::new(browser.profile());
-        cache.store(PAGE, URL, false, &["PUT".to_owned()], &[], 600, 0);
-        cache.store(PAGE, URL, false, &["DELETE".to_owned()], &[], 600, 10);
+        cache.store(PAGE, URL, false, &["PUT"], &[], 600, 0);
+        cache.store(PAGE, URL, false, &["DELETE"], &[], 600, 10);
         assert_eq!(cache.entries().len(), 1, "{browser}");
         assert_eq!(cache.lookup(PAGE, URL, false, &method("DELETE"), &[], 20), CacheLookup::Hit);
         let put = cache.lookup(PAGE, URL, false, &method("PUT"), &[], 20);
@@ -1641,8 +1641,8 @@ fn preflight_cache_chromium_replaces_entry_per_url() {
     }
     // Chromium stores even a zero max-age, replacing a good entry.
     let mut cache = PreflightCache::new(Browser::Chrome.profile());
-    cache.store(PAGE, URL, false, &["PUT".to_owned()], &[], 600, 0);
-    cache.store(PAGE, URL, false, &["PUT".to_owned()], &[], 0, 10);
+    cache.store(PAGE, URL, false, &["PUT"], &[], 600, 0);
+    cache.store(PAGE, URL, false, &["PUT"], &[], 0, 10);
     assert_eq!(cache.lookup(PAGE, URL, false, &method("PUT"), &[], 20), CacheLookup::NoEntry);
 }
 
@@ -1666,9 +1666,9 @@ fn preflight_cache_cleared_on_failure_in_firefox_and_spec_not_chromium() {
     // Clearing removes the entries with and without credentials.
     for browser in [Browser::Firefox, Browser::Spec] {
         let mut cache = PreflightCache::new(browser.profile());
-        cache.store(PAGE, URL, false, &["PUT".to_owned()], &[], 600, 0);
-        cache.store(PAGE, URL, true, &["PUT".to_owned()], &[], 600, 0);
-        cache.store(PAGE, "http://api.test/other", false, &["PUT".to_owned()], &[], 600, 0);
+        cache.store(PAGE, URL, false, &["PUT"], &[], 600, 0);
+        cache.store(PAGE, URL, true, &["PUT"], &[], 600, 0);
+        cache.store(PAGE, "http://api.test/other", false, &["PUT"], &[], 600, 0);
         assert_eq!(cache.entries().len(), 3);
         cache.clear(PAGE, URL);
         assert_eq!(cache.entries().len(), 1);
@@ -1721,11 +1721,11 @@ fn preflight_cache_wildcard_usable_from_chromium_cache_not_firefox() {
     assert!(session.fetch(&custom, &server, 10).preflight.sent);
     // A `*` from a credentialed Chromium preflight is only a literal.
     let mut cache = PreflightCache::new(Browser::Chrome.profile());
-    cache.store(PAGE, URL, true, &["*".to_owned()], &["*".to_owned()], 600, 0);
+    cache.store(PAGE, URL, true, &["*"], &["*"], 600, 0);
     let m = Method::parse("PUT").expect("PUT");
     assert_eq!(cache.lookup(PAGE, URL, false, &m, &[], 10), CacheLookup::MethodNotCovered);
     let mut cache = PreflightCache::new(Browser::Chrome.profile());
-    cache.store(PAGE, URL, true, &["*".to_owned()], &["*".to_owned()], 600, 0);
+    cache.store(PAGE, URL, true, &["*"], &["*"], 600, 0);
     assert_eq!(
         cache.lookup(PAGE, URL, false, &Method::get(), &hns(&["x-custom"]), 10),
         CacheLookup::HeaderNotCovered { header: "x-custom".to_owned() }
@@ -1756,7 +1756,7 @@ fn preflight_cache_chromium_never_caches_urls_of_1024_bytes_or_more() {
 fn preflight_cache_firefox_holds_at_most_100_entries() {
     let mut cache = PreflightCache::new(Browser::Firefox.profile());
     for i in 0..101 {
-        cache.store(PAGE, &format!("http://api.test/{i}"), false, &["PUT".to_owned()], &[], 600, 0);
+        cache.store(PAGE, &format!("http://api.test/{i}"), false, &["PUT"], &[], 600, 0);
     }
     assert_eq!(cache.entries().len(), 100);
     let m = Method::parse("PUT").expect("PUT");
@@ -1865,7 +1865,7 @@ fn expose_headers_wildcard_only_without_credentials_includes_access_control_head
         (ACEH, "*"),
     ]);
     assert_eq!(exposed(&list, false), Exposed::All);
-    assert_eq!(exposed(&list, true), Exposed::Names(vec!["*"]));
+    assert_eq!(exposed(&list, true), Exposed::Names(vec!["*"].into()));
     assert_eq!(
         visible_headers(&list, Tainting::Cors, false),
         [

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::http::header::{HeaderList, HeaderName};
 use crate::browsers::profile::{AuthorizationUnderWildcard, Profile};
 use crate::fetch::safelist::is_cors_non_wildcard_request_header_name;
-use crate::http::token::parse_header_token_list;
+use crate::http::token::{TokenList, parse_header_token_list};
 
 const NAME: &str = "access-control-allow-headers";
 
@@ -16,7 +16,7 @@ const NAME: &str = "access-control-allow-headers";
 /// that way rather than lower-cased (which would allocate per name on the
 /// server's path); the cache stores them lower-cased.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct AllowHeaders<'a>(pub Vec<&'a str>);
+pub struct AllowHeaders<'a>(pub TokenList<'a>);
 
 /// Parses `Access-Control-Allow-Headers` (every line, as one list):
 /// `Ok(None)` when absent.

@@ -6,14 +6,14 @@ use serde::Serialize;
 
 use crate::http::header::HeaderList;
 use crate::http::method::{Method, is_cors_safelisted_method};
-use crate::http::token::parse_header_token_list;
+use crate::http::token::{TokenList, parse_header_token_list};
 
 const NAME: &str = "access-control-allow-methods";
 
 /// The methods a preflight response lists, case kept (methods match
 /// case-sensitively), borrowed from the response.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct AllowMethods<'a>(pub Vec<&'a str>);
+pub struct AllowMethods<'a>(pub TokenList<'a>);
 
 /// Parses `Access-Control-Allow-Methods` (every line, as one list):
 /// `Ok(None)` when absent.

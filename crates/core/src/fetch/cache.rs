@@ -196,17 +196,12 @@ impl PreflightCache {
         origin: &str,
         url: &str,
         credentials: bool,
-        methods: &[String],
-        headers: &[String],
+        methods: &[&str],
+        headers: &[&str],
         max_age_s: u64,
         now_ms: u64,
     ) {
         let expires_ms = now_ms.saturating_add(max_age_s.saturating_mul(1000));
-        let methods = methods.to_vec();
-        let headers: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
-        let tokens = |list: &[String]| -> Vec<CachedToken> {
-            list.iter().map(|t| CachedToken { token: t.clone(), expires_ms }).collect()
-        };
         match self.model {
             CacheModel::ChromiumPerUrl => {
                 if url.len() >= CHROMIUM_MAX_URL_LEN {
@@ -218,8 +213,8 @@ impl PreflightCache {
                     origin: origin.to_owned(),
                     url: url.to_owned(),
                     credentials,
-                    methods: tokens(&methods),
-                    headers: tokens(&headers),
+                    methods: methods.iter().map(|m| CachedToken { token: (*m).to_owned(), expires_ms }).collect(),
+                    headers: headers.iter().map(|h| CachedToken { token: h.to_ascii_lowercase(), expires_ms }).collect(),
                 });
             }
             CacheModel::FirefoxTokens | CacheModel::SpecEntries => {
@@ -245,8 +240,8 @@ impl PreflightCache {
                     }
                 };
                 let entry = &mut self.entries[index];
-                merge(&mut entry.methods, &methods, expires_ms);
-                merge(&mut entry.headers, &headers, expires_ms);
+                merge(&mut entry.methods, methods, Case::Kept, expires_ms);
+                merge(&mut entry.headers, headers, Case::Lower, expires_ms);
             }
         }
     }
@@ -271,12 +266,29 @@ impl PreflightCache {
     }
 }
 
+/// How a token is stored: methods as listed (they match case-sensitively),
+/// header names lower-case (they match in any case).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Kept,
+    Lower,
+}
+
 /// Adds tokens, refreshing the expiry of those already there.
-fn merge(into: &mut Vec<CachedToken>, tokens: &[String], expires_ms: u64) {
+fn merge(into: &mut Vec<CachedToken>, tokens: &[&str], case: Case, expires_ms: u64) {
     for token in tokens {
-        match into.iter_mut().find(|t| t.token == *token) {
+        // A stored header name is lower-case: equal to `token` in any case
+        // is equal to its lower-case form.
+        let found = into.iter_mut().find(|t| match case {
+            Case::Kept => t.token == *token,
+            Case::Lower => t.token.eq_ignore_ascii_case(token),
+        });
+        match found {
             Some(existing) => existing.expires_ms = expires_ms,
-            None => into.push(CachedToken { token: token.clone(), expires_ms }),
+            None => {
+                let token = if case == Case::Lower { token.to_ascii_lowercase() } else { (*token).to_owned() };
+                into.push(CachedToken { token, expires_ms });
+            }
         }
     }
 }

@@ -591,10 +591,8 @@ fn run(
                     {
                         decision.warnings.push(Warning::AuthorizationCoveredByWildcard);
                     }
-                    let methods: Vec<String> = grant.methods.0.iter().map(|m| (*m).to_owned()).collect();
-                    let headers: Vec<String> = grant.headers.0.iter().map(|h| (*h).to_owned()).collect();
                     let credentials = request.includes_credentials();
-                    cache.store(&asked.origin, request.url_str(), credentials, &methods, &headers, grant.max_age.seconds, now_ms);
+                    cache.store(&asked.origin, request.url_str(), credentials, &grant.methods.0, &grant.headers.0, grant.max_age.seconds, now_ms);
                 }
                 Err(failure) => {
                     if profile.clear_cache_on_failure != ClearCache::Never {

@@ -7,7 +7,7 @@ use crate::fetch::forbidden::is_forbidden_response_header_name;
 use crate::http::header::HeaderList;
 use crate::fetch::response::Tainting;
 use crate::fetch::safelist::is_cors_safelisted_response_header_name;
-use crate::http::token::parse_header_token_list;
+use crate::http::token::{TokenList, parse_header_token_list};
 
 const NAME: &str = "access-control-expose-headers";
 
@@ -17,7 +17,7 @@ pub enum Exposed<'a> {
     /// Nothing beyond the safelist (absent, or not a valid list).
     Nothing,
     /// These names (any case), borrowed from the response.
-    Names(Vec<&'a str>),
+    Names(TokenList<'a>),
     /// Every header (`*` without credentials).
     All,
 }
