@@ -213,8 +213,8 @@ impl PreflightCache {
                     origin: origin.to_owned(),
                     url: url.to_owned(),
                     credentials,
-                    methods: methods.iter().map(|m| CachedToken { token: (*m).to_owned(), expires_ms }).collect(),
-                    headers: headers.iter().map(|h| CachedToken { token: h.to_ascii_lowercase(), expires_ms }).collect(),
+                    methods: methods.iter().map(|m| CachedToken { token: Case::Kept.stored(m), expires_ms }).collect(),
+                    headers: headers.iter().map(|h| CachedToken { token: Case::Lower.stored(h), expires_ms }).collect(),
                 });
             }
             CacheModel::FirefoxTokens | CacheModel::SpecEntries => {
@@ -274,21 +274,32 @@ enum Case {
     Lower,
 }
 
+impl Case {
+    /// `token` as the cache keeps it.
+    fn stored(self, token: &str) -> String {
+        match self {
+            Case::Kept => token.to_owned(),
+            Case::Lower => token.to_ascii_lowercase(),
+        }
+    }
+
+    /// Whether `stored` (kept this way) is `token`: a stored header name is
+    /// lower-case, so equal to `token` in any case is equal to its
+    /// lower-case form.
+    fn matches(self, stored: &str, token: &str) -> bool {
+        match self {
+            Case::Kept => stored == token,
+            Case::Lower => stored.eq_ignore_ascii_case(token),
+        }
+    }
+}
+
 /// Adds tokens, refreshing the expiry of those already there.
 fn merge(into: &mut Vec<CachedToken>, tokens: &[&str], case: Case, expires_ms: u64) {
     for token in tokens {
-        // A stored header name is lower-case: equal to `token` in any case
-        // is equal to its lower-case form.
-        let found = into.iter_mut().find(|t| match case {
-            Case::Kept => t.token == *token,
-            Case::Lower => t.token.eq_ignore_ascii_case(token),
-        });
-        match found {
+        match into.iter_mut().find(|t| case.matches(&t.token, token)) {
             Some(existing) => existing.expires_ms = expires_ms,
-            None => {
-                let token = if case == Case::Lower { token.to_ascii_lowercase() } else { (*token).to_owned() };
-                into.push(CachedToken { token, expires_ms });
-            }
+            None => into.push(CachedToken { token: case.stored(token), expires_ms }),
         }
     }
 }

@@ -109,10 +109,11 @@ pub fn parse_header_token_list<'a>(
     headers: &'a crate::http::header::HeaderList,
     name: &str,
 ) -> Result<Option<TokenList<'a>>, &'a str> {
-    let mut lines = headers.values(name);
-    let Some(first) = lines.next() else { return Ok(None) };
+    let mut lines = headers.values(name).peekable();
+    if lines.peek().is_none() {
+        return Ok(None);
+    }
     let mut tokens = TokenList::new();
-    for_each_token(first, |token| tokens.push(token))?;
     for line in lines {
         for_each_token(line, |token| tokens.push(token))?;
     }
