@@ -400,8 +400,12 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::Opaque => f.write_str("null"),
+            // Piece by piece: `{}` of a string would go through the
+            // formatter's padding for every part.
             Origin::Tuple(t) => {
-                write!(f, "{}://{}", t.scheme, t.host)?;
+                f.write_str(&t.scheme)?;
+                f.write_str("://")?;
+                f.write_str(&t.host)?;
                 if !t.is_default_port() {
                     write!(f, ":{}", t.port)?;
                 }

@@ -26,7 +26,8 @@ use crate::fetch::preflight::{PreflightRequest, evaluate_preflight};
 use crate::fetch::redirect::{self, MAX_REDIRECTS, RedirectMode, includes_credentials, location_url};
 use crate::fetch::request::{FetchCall, FetchRequest, FetchTypeError, RequestMode};
 use crate::fetch::response::{ResponseType, ServerResponse, Tainting};
-use crate::fetch::wire::{WireKind, WireRequest, Written};
+use crate::fetch::wire::{SentNames, WireKind};
+use crate::http::header::HeaderName;
 use crate::origin::{Origin, OriginComparison};
 use crate::trace::{NoTrace, Step, Tracer, Verdict, spec};
 
@@ -116,23 +117,30 @@ pub struct Sent {
     /// The `Origin` header's value, if any.
     pub origin: Option<String>,
     /// Every header name sent, lower-case, sorted.
-    pub headers: Vec<String>,
+    pub headers: Vec<HeaderName>,
     /// Whether a non-empty body went with it.
     pub body: bool,
 }
 
 impl Sent {
-    /// What the record keeps of `wire` (written with
-    /// [`Written::Names`]: the names and `Origin`'s value are all it holds).
-    fn of(hop: usize, wire: WireRequest) -> Sent {
-        let origin = wire.header("origin").map(str::to_owned);
-        let mut headers: Vec<String> = wire.headers.into_iter().map(|(name, _)| name).collect();
-        headers.iter_mut().for_each(|name| name.make_ascii_lowercase());
-        // Most names differ in their first byte: compared there first, the
-        // sort seldom calls memcmp.
-        crate::sort::sort_by(&mut headers, |a, b| a.as_bytes().first().cmp(&b.as_bytes().first()).then_with(|| a.cmp(b)).is_lt());
-        headers.dedup();
-        Sent { hop, url: wire.url, kind: wire.kind, method: wire.method, origin, headers, body: wire.body.is_some_and(|b| !b.is_empty()) }
+    /// The preflight `asked` as it reached the server at `target`.
+    fn preflight(hop: usize, asked: &PreflightRequest, page: &Origin, target: &Origin, profile: &Profile) -> Sent {
+        let SentNames { names, origin } = SentNames::preflight(asked, page, target, profile);
+        Sent { hop, url: asked.url.clone(), kind: WireKind::Preflight, method: "OPTIONS".to_owned(), origin, headers: names, body: false }
+    }
+
+    /// The request itself as it reached the server at `target`.
+    fn request(hop: usize, request: &FetchRequest, target: &Origin, profile: &Profile) -> Sent {
+        let SentNames { names, origin } = SentNames::request(request, target, profile);
+        Sent {
+            hop,
+            url: request.url_str().to_owned(),
+            kind: WireKind::Request,
+            method: request.method.as_str().to_owned(),
+            origin,
+            headers: names,
+            body: request.body.as_ref().is_some_and(|b| !b.is_empty()),
+        }
     }
 }
 
@@ -348,17 +356,29 @@ pub fn decide_in(
     };
     request.redirect = setup.redirect;
     decision.url = request.url_str().to_owned();
-    let first = request.clone();
     let last = run(&mut decision, request, &client, setup, server, profile, cache, now_ms, trace);
-    decision.redirected_request = Some(last).filter(|r| r.redirect_count() > 0);
-    decision.cache = cache.entries_for(&first.origin_serialized, first.url_str());
-    decision.request = Some(first);
+    // `run` kept the first request when a redirect replaced it.
+    if decision.request.is_some() {
+        decision.redirected_request = Some(last);
+    } else {
+        decision.request = Some(as_built(last));
+    }
+    if let Some(first) = &decision.request {
+        decision.cache = cache.entries_for(&first.origin_serialized, first.url_str());
+    }
     decision
+}
+
+/// The first request as `fetch()` built it: before `run` settled its
+/// response tainting, which is all `run` changes in it.
+fn as_built(request: FetchRequest) -> FetchRequest {
+    FetchRequest { tainting: None, ..request }
 }
 
 /// Everything after `fetch()` built the request: main fetch for its URL,
 /// and again for each URL a redirect leads to. Returns the request as it
-/// went to the last URL.
+/// went to the last URL; when a redirect replaced the first, that one is
+/// in `decision.request`.
 #[allow(clippy::too_many_arguments)]
 fn run(
     decision: &mut Decision,
@@ -575,7 +595,7 @@ fn run(
                     .compare("request", asked.to_http().trim_end().replace("\r\n", "\n"))
                     .detail("OPTIONS with the method and the unsafe header names; no credentials, no body, no header values")
             });
-            decision.served.push(Sent::of(hop, WireRequest::preflight_in(&asked, &request.origin, &target, None, profile, Written::Names)));
+            decision.served.push(Sent::preflight(hop, &asked, &request.origin, &target, profile));
             let answer = server.preflight(&asked);
             // The preflight's CORS check compares the origin it sent.
             let subject = if asked.origin == request.origin_serialized {
@@ -605,7 +625,7 @@ fn run(
         }
 
         // 7. The request itself, and its response.
-        decision.served.push(Sent::of(hop, WireRequest::request_in(&request, None, None, profile, Written::Names)));
+        decision.served.push(Sent::request(hop, &request, &target, profile));
         if noted && lna.verdict != LocalNetworkVerdict::NotLocal {
             decision.warnings.push(Warning::LocalNetworkDetected(notice()));
         }
@@ -702,7 +722,11 @@ fn run(
                 .compare("request", format!("{} {}", next.method, next.url))
                 .detail("main fetch again, for the new URL: the same checks, in the same order")
         });
-        request = next;
+        // The first request is the decision's record: kept, not copied.
+        let previous = std::mem::replace(&mut request, next);
+        if hop == 0 {
+            decision.request = Some(as_built(previous));
+        }
     }
 }
 

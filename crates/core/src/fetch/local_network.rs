@@ -6,7 +6,7 @@
 //!
 //! <https://wicg.github.io/local-network-access/#ip-address-space>
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
@@ -298,11 +298,13 @@ pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: 
     let port = url.port_or_known_default().unwrap_or_default();
     // An IPv6 address as the URL serializes it (in brackets, its own
     // writer); `localhost` as the loopback address it names.
-    let address = match (address_of(&target_origin), target_origin.tuple()) {
-        (Some(IpAddr::V4(ip)), _) => format!("{ip}:{port}"),
-        (_, Some(tuple)) => format!("{}:{port}", tuple.host()),
-        (_, None) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+    let mut address = match (address_of(&target_origin), target_origin.tuple()) {
+        (Some(IpAddr::V4(ip)), _) => ip.to_string(),
+        (_, Some(tuple)) => tuple.host().to_owned(),
+        (_, None) => url.host_str().unwrap_or_default().to_owned(),
     };
+    // (Written to a String, which cannot fail.)
+    let _ = write!(address, ":{port}");
     let secure_context = client.is_secure_context();
     let step = match (initiator, target) {
         (Some(from), Some(to)) if to > from => {

@@ -60,9 +60,8 @@ impl WireRequest {
         WireRequest::preflight_in(preflight, page, &target, page_url, profile, Written::Whole(fetch_site(page, &target)))
     }
 
-    /// [`preflight`](Self::preflight) to `target` (the URL's origin), as
-    /// `written` says: whole with a given `Sec-Fetch-Site`, or the names
-    /// only, which is what the engine records of a request a server received.
+    /// [`preflight`](Self::preflight) to `target` (the URL's origin) with
+    /// this `Sec-Fetch-Site`.
     pub(crate) fn preflight_in(
         preflight: &PreflightRequest,
         page: &Origin,
@@ -71,44 +70,8 @@ impl WireRequest {
         profile: &Profile,
         written: Written,
     ) -> WireRequest {
-        let id = &profile.wire;
-        let site = written.site();
         let mut h = Headers::new(written);
-        let referer = h.referrer(page, page_url, target);
-        h.push_host(&preflight.url);
-        let acrm = preflight.access_control_request_method.as_str();
-        let acrh = preflight.access_control_request_headers.as_deref();
-        match id.order {
-            HeaderOrder::Chromium => {
-                h.push("Connection", "keep-alive");
-                h.push("Accept", "*/*");
-                h.push("Access-Control-Request-Method", acrm);
-                h.push_opt("Access-Control-Request-Headers", acrh);
-                h.push("Origin", &preflight.origin);
-                h.push("User-Agent", id.user_agent);
-                h.push("Sec-Fetch-Mode", "cors");
-                h.push("Sec-Fetch-Site", site);
-                h.push("Sec-Fetch-Dest", "empty");
-                h.push_opt("Referer", referer.as_deref());
-                h.push("Accept-Encoding", id.accept_encoding);
-                h.push("Accept-Language", id.accept_language);
-            }
-            HeaderOrder::Firefox => {
-                h.push("User-Agent", id.user_agent);
-                h.push("Accept", "*/*");
-                h.push("Accept-Language", id.accept_language);
-                h.push("Accept-Encoding", id.accept_encoding);
-                h.push("Access-Control-Request-Method", acrm);
-                h.push_opt("Access-Control-Request-Headers", acrh);
-                h.push_opt("Referer", referer.as_deref());
-                h.push("Origin", &preflight.origin);
-                h.push("Connection", "keep-alive");
-                h.push("Sec-Fetch-Dest", "empty");
-                h.push("Sec-Fetch-Mode", "cors");
-                h.push("Sec-Fetch-Site", site);
-                h.push_opt("Priority", id.priority);
-            }
-        }
+        write_preflight(preflight, page, target, page_url, profile, &mut h);
         WireRequest {
             kind: WireKind::Preflight,
             method: "OPTIONS".to_owned(),
@@ -135,66 +98,159 @@ impl WireRequest {
         profile: &Profile,
         written: Written,
     ) -> WireRequest {
-        let page = &request.origin;
-        let target = Origin::from_url(&request.url);
-        let same_origin = page.is_same_origin(&target);
-        let id = &profile.wire;
         let mut h = Headers::new(written);
-        let referer = h.referrer(page, page_url, &target);
-        let origin = sends_origin(request, same_origin).then_some(request.origin_serialized.as_str());
-        let cookies = cookies.filter(|_| sends_credentials(request.credentials, same_origin)).filter(|c| !c.is_empty());
-        let site = written.site();
-        let length = request.body.as_ref().map(|b| b.len().to_string());
-        let page_set = |name: &str| request.headers.contains(name);
-        let hints: &[(&str, &str)] = if is_potentially_trustworthy(&target) { id.client_hints } else { &[] };
-        let accept = (!page_set("accept")).then_some("*/*");
-        let language = (!page_set("accept-language")).then_some(id.accept_language);
-        let agent = (!page_set("user-agent")).then_some(id.user_agent);
-        let mode = request.mode.as_str();
-
-        h.push_host(request.url_str());
-        match id.order {
-            HeaderOrder::Chromium => {
-                h.push("Connection", "keep-alive");
-                h.push_opt("Content-Length", length.as_deref());
-                h.page(request);
-                for (name, value) in hints {
-                    h.push(name, value);
-                }
-                h.push_opt("User-Agent", agent);
-                h.push_opt("Accept", accept);
-                h.push_opt("Origin", origin);
-                h.push("Sec-Fetch-Site", site);
-                h.push("Sec-Fetch-Mode", mode);
-                h.push("Sec-Fetch-Dest", "empty");
-                h.push_opt("Referer", referer.as_deref());
-                h.push("Accept-Encoding", id.accept_encoding);
-                h.push_opt("Accept-Language", language);
-                h.push_opt("Cookie", cookies);
-            }
-            HeaderOrder::Firefox => {
-                h.push_opt("User-Agent", agent);
-                h.push_opt("Accept", accept);
-                h.push_opt("Accept-Language", language);
-                h.push("Accept-Encoding", id.accept_encoding);
-                h.push_opt("Referer", referer.as_deref());
-                h.page(request);
-                h.push_opt("Content-Length", length.as_deref());
-                h.push_opt("Origin", origin);
-                h.push("Connection", "keep-alive");
-                h.push_opt("Cookie", cookies);
-                h.push("Sec-Fetch-Dest", "empty");
-                h.push("Sec-Fetch-Mode", mode);
-                h.push("Sec-Fetch-Site", site);
-                h.push_opt("Priority", id.priority);
-            }
-        }
+        write_request(request, &Origin::from_url(&request.url), page_url, cookies, profile, &mut h);
         WireRequest {
             kind: WireKind::Request,
             method: request.method.as_str().to_owned(),
             url: request.url_str().to_owned(),
             headers: h.lines,
             body: request.body.clone(),
+        }
+    }
+}
+
+/// What the engine records of a request a server received
+/// ([`Sent`](crate::fetch::engine::Sent)): the names of the headers
+/// [`WireRequest`] writes, lower-case, sorted, each once, and `Origin`'s
+/// value. Written by the same code as the whole request, without copying a
+/// value, parsing the URL for `Host` or working out `Sec-Fetch-Site` (so
+/// the Public Suffix List is not linked into the page's wasm).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SentNames {
+    pub(crate) names: Vec<HeaderName>,
+    pub(crate) origin: Option<String>,
+}
+
+impl SentNames {
+    /// The names of [`WireRequest::preflight_in`]'s request.
+    pub(crate) fn preflight(preflight: &PreflightRequest, page: &Origin, target: &Origin, profile: &Profile) -> SentNames {
+        let mut h = Headers::new(Written::Names);
+        write_preflight(preflight, page, target, None, profile, &mut h);
+        h.into_names()
+    }
+
+    /// The names of [`WireRequest::request_in`]'s request to `target` (the
+    /// URL's origin).
+    pub(crate) fn request(request: &FetchRequest, target: &Origin, profile: &Profile) -> SentNames {
+        let mut h = Headers::new(Written::Names);
+        write_request(request, target, None, None, profile, &mut h);
+        h.into_names()
+    }
+}
+
+/// The preflight's lines, in the browser's order: no credentials, no body,
+/// no header values.
+///
+/// <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>
+fn write_preflight(
+    preflight: &PreflightRequest,
+    page: &Origin,
+    target: &Origin,
+    page_url: Option<&str>,
+    profile: &Profile,
+    h: &mut Headers,
+) {
+    let id = &profile.wire;
+    let site = h.site();
+    let referer = h.referrer(page, page_url, target);
+    h.push_host(&preflight.url);
+    let acrm = preflight.access_control_request_method.as_str();
+    let acrh = preflight.access_control_request_headers.as_deref();
+    match id.order {
+        HeaderOrder::Chromium => {
+            h.push("connection", "keep-alive");
+            h.push("accept", "*/*");
+            h.push("access-control-request-method", acrm);
+            h.push_opt("access-control-request-headers", acrh);
+            h.push("origin", &preflight.origin);
+            h.push("user-agent", id.user_agent);
+            h.push("sec-fetch-mode", "cors");
+            h.push("sec-fetch-site", site);
+            h.push("sec-fetch-dest", "empty");
+            h.push_opt("referer", referer.as_deref());
+            h.push("accept-encoding", id.accept_encoding);
+            h.push("accept-language", id.accept_language);
+        }
+        HeaderOrder::Firefox => {
+            h.push("user-agent", id.user_agent);
+            h.push("accept", "*/*");
+            h.push("accept-language", id.accept_language);
+            h.push("accept-encoding", id.accept_encoding);
+            h.push("access-control-request-method", acrm);
+            h.push_opt("access-control-request-headers", acrh);
+            h.push_opt("referer", referer.as_deref());
+            h.push("origin", &preflight.origin);
+            h.push("connection", "keep-alive");
+            h.push("sec-fetch-dest", "empty");
+            h.push("sec-fetch-mode", "cors");
+            h.push("sec-fetch-site", site);
+            h.push_opt("priority", id.priority);
+        }
+    }
+}
+
+/// The request's lines to `target` (the URL's origin), in the browser's
+/// order: the page's headers among those the browser adds.
+fn write_request(
+    request: &FetchRequest,
+    target: &Origin,
+    page_url: Option<&str>,
+    cookies: Option<&str>,
+    profile: &Profile,
+    h: &mut Headers,
+) {
+    let page = &request.origin;
+    let same_origin = page.is_same_origin(target);
+    let id = &profile.wire;
+    let referer = h.referrer(page, page_url, target);
+    let origin = sends_origin(request, same_origin).then_some(request.origin_serialized.as_str());
+    let cookies = cookies.filter(|_| sends_credentials(request.credentials, same_origin)).filter(|c| !c.is_empty());
+    let site = h.site();
+    // Only whether there is one, when the names are written.
+    let length = request.body.as_ref().map(|b| if h.names_only { String::new() } else { b.len().to_string() });
+    let page_set = |name: &str| request.headers.contains(name);
+    let hints: &[(&str, &str)] = if is_potentially_trustworthy(target) { id.client_hints } else { &[] };
+    let accept = (!page_set("accept")).then_some("*/*");
+    let language = (!page_set("accept-language")).then_some(id.accept_language);
+    let agent = (!page_set("user-agent")).then_some(id.user_agent);
+    let mode = request.mode.as_str();
+
+    h.push_host(request.url_str());
+    match id.order {
+        HeaderOrder::Chromium => {
+            h.push("connection", "keep-alive");
+            h.push_opt("content-length", length.as_deref());
+            h.page(request);
+            for (name, value) in hints {
+                h.push_as_written(name, value);
+            }
+            h.push_opt("user-agent", agent);
+            h.push_opt("accept", accept);
+            h.push_opt("origin", origin);
+            h.push("sec-fetch-site", site);
+            h.push("sec-fetch-mode", mode);
+            h.push("sec-fetch-dest", "empty");
+            h.push_opt("referer", referer.as_deref());
+            h.push("accept-encoding", id.accept_encoding);
+            h.push_opt("accept-language", language);
+            h.push_opt("cookie", cookies);
+        }
+        HeaderOrder::Firefox => {
+            h.push_opt("user-agent", agent);
+            h.push_opt("accept", accept);
+            h.push_opt("accept-language", language);
+            h.push("accept-encoding", id.accept_encoding);
+            h.push_opt("referer", referer.as_deref());
+            h.page(request);
+            h.push_opt("content-length", length.as_deref());
+            h.push_opt("origin", origin);
+            h.push("connection", "keep-alive");
+            h.push_opt("cookie", cookies);
+            h.push("sec-fetch-dest", "empty");
+            h.push("sec-fetch-mode", mode);
+            h.push("sec-fetch-site", site);
+            h.push_opt("priority", id.priority);
         }
     }
 }
@@ -270,27 +326,62 @@ impl Written {
     }
 }
 
-/// Header lines being written.
+/// Header lines being written: whole, or the names only.
 struct Headers {
+    /// Whole: each line as the browser writes it.
     lines: Vec<(String, String)>,
+    /// Names: each name, lower-case, and `Origin`'s value.
+    names: Vec<HeaderName>,
+    origin: Option<String>,
     names_only: bool,
+    site: &'static str,
 }
 
 impl Headers {
     fn new(written: Written) -> Headers {
-        Headers { lines: Vec::with_capacity(16), names_only: written == Written::Names }
+        let names_only = written == Written::Names;
+        let capacity = 16;
+        Headers {
+            lines: Vec::with_capacity(if names_only { 0 } else { capacity }),
+            names: Vec::with_capacity(if names_only { capacity } else { 0 }),
+            origin: None,
+            names_only,
+            site: written.site(),
+        }
     }
 
-    fn push(&mut self, name: &str, value: &str) {
+    /// `Sec-Fetch-Site`'s value (empty when the names are written).
+    fn site(&self) -> &'static str {
+        self.site
+    }
+
+    /// A header the browser adds, by its lower-case `name`: on the wire in
+    /// Title-Case (`Sec-Fetch-Site`), as every browser writes these.
+    fn push(&mut self, name: &'static str, value: &str) {
         if self.names_only {
-            let value = if name == "Origin" { value.to_owned() } else { String::new() };
-            self.lines.push((name.to_ascii_lowercase(), value));
+            self.push_name(name, value);
+        } else {
+            self.lines.push((title_case(name), value.to_owned()));
+        }
+    }
+
+    /// A header the browser writes lower-case (Chromium's client hints).
+    fn push_as_written(&mut self, name: &'static str, value: &str) {
+        if self.names_only {
+            self.push_name(name, value);
         } else {
             self.lines.push((name.to_owned(), value.to_owned()));
         }
     }
 
-    fn push_opt(&mut self, name: &str, value: Option<&str>) {
+    fn push_name(&mut self, name: &'static str, value: &str) {
+        if name == "origin" {
+            self.origin = Some(value.to_owned());
+        }
+        self.names.push(HeaderName::from_static(name));
+    }
+
+    fn push_opt(&mut self, name: &'static str, value: Option<&str>) {
         if let Some(value) = value {
             self.push(name, value);
         }
@@ -305,7 +396,7 @@ impl Headers {
     /// `Host`: the URL's host and port.
     fn push_host(&mut self, url: &str) {
         if self.names_only {
-            self.lines.push(("host".to_owned(), String::new()));
+            self.names.push(HeaderName::from_static("host"));
         } else {
             self.lines.push(("Host".to_owned(), host(url)));
         }
@@ -316,16 +407,20 @@ impl Headers {
     /// as the header list's [combined value](https://fetch.spec.whatwg.org/#concept-header-list-combine)).
     fn page(&mut self, request: &FetchRequest) {
         if self.names_only {
-            // Names are lower-case already; a repeated one goes when the
-            // record sorts and dedups them.
-            for (name, _) in request.headers.iter() {
-                self.lines.push((name.as_str().to_owned(), String::new()));
-            }
+            // A repeated name goes when the record sorts and dedups them.
+            self.names.extend(request.headers.iter().map(|(name, _)| name.clone()));
             return;
         }
         for (name, value) in request.headers.combined().iter() {
-            self.push(&title_case(name.as_str()), value);
+            self.lines.push((title_case(name.as_str()), value.to_owned()));
         }
+    }
+
+    /// The names, sorted, each once, and `Origin`'s value.
+    fn into_names(self) -> SentNames {
+        let mut names = self.names;
+        crate::sort::sort_dedup(&mut names);
+        SentNames { names, origin: self.origin }
     }
 }
 
@@ -494,6 +589,7 @@ mod tests {
             names.dedup();
             names
         };
+        let recorded = |record: &SentNames| record.names.iter().map(|n| n.as_str().to_owned()).collect::<Vec<_>>();
         // To another https origin (a `Referer`), and from https to http (none).
         for url in ["https://api.example:8443/i?q", "http://api.example/i"] {
             let headers = [("X-A", "1"), ("Content-Type", "application/json"), ("x-a", "2"), ("Accept-Language", "fr")];
@@ -503,17 +599,17 @@ mod tests {
             for browser in Browser::ALL {
                 let profile = browser.profile();
                 let site = Written::Whole(FetchSite::CrossSite);
-                let whole = WireRequest::request_in(&request, None, Some("a=1"), profile, site);
-                let record = WireRequest::request_in(&request, None, Some("a=1"), profile, Written::Names);
-                assert_eq!(names(&record), names(&whole), "{browser}");
-                assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
-                assert!(record.headers.iter().all(|(n, v)| n == "origin" || v.is_empty()), "{browser}: {:?}", record.headers);
+                // (The engine's servers get no cookies.)
+                let whole = WireRequest::request_in(&request, None, None, profile, site);
+                let record = SentNames::request(&request, &Origin::from_url(&request.url), profile);
+                assert_eq!(recorded(&record), names(&whole), "{browser}");
+                assert_eq!(record.origin.as_deref(), whole.header("origin"), "{browser}");
                 let preflight = PreflightRequest::new(&request, &[HeaderName::from_static("content-type"), HeaderName::from_static("x-a")]);
                 let target = Origin::from_url(&request.url);
                 let whole = WireRequest::preflight_in(&preflight, &page, &target, None, profile, site);
-                let record = WireRequest::preflight_in(&preflight, &page, &target, None, profile, Written::Names);
-                assert_eq!(names(&record), names(&whole), "{browser}");
-                assert_eq!(record.header("origin"), whole.header("origin"), "{browser}");
+                let record = SentNames::preflight(&preflight, &page, &target, profile);
+                assert_eq!(recorded(&record), names(&whole), "{browser}");
+                assert_eq!(record.origin.as_deref(), whole.header("origin"), "{browser}");
             }
         }
     }

@@ -947,8 +947,9 @@ pub fn served_of(decision: &Decision) -> Vec<Served> {
             headers: sent
                 .headers
                 .iter()
-                .filter(|h| page_set.contains(&h.as_str()) || SERVED_HEADERS.contains(&h.as_str()))
-                .cloned()
+                .map(HeaderName::as_str)
+                .filter(|h| page_set.contains(h) || SERVED_HEADERS.contains(h))
+                .map(str::to_owned)
                 .collect(),
             body: sent.body,
         })

@@ -5,12 +5,19 @@
 //! <https://fetch.spec.whatwg.org/#terminology-headers>
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::http::token::{is_byte_string, is_token, is_valid_header_value, normalize_value};
 
 /// A header name: a token, lower-cased.
+///
+/// Built once, then cheap to copy around: a well-known name (one the
+/// engine, a browser or a CORS server names itself) points at a static
+/// string, any other shares one allocation among its clones, so that
+/// records copying names (the unsafe-header verdicts, the requests a
+/// server received, a cloned request or response) do not allocate.
 ///
 /// # Examples
 ///
@@ -21,8 +28,72 @@ use crate::http::token::{is_byte_string, is_token, is_valid_header_value, normal
 /// assert_eq!(name.as_str(), "x-custom");
 /// assert!(HeaderName::parse("X Custom").is_err());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct HeaderName(String);
+#[derive(Clone)]
+pub struct HeaderName(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// A lower-case token with a static home (see [`well_known`]).
+    Static(&'static str),
+    /// Any other lower-case token.
+    Shared(Arc<str>),
+}
+
+/// The names whose parse allocates nothing: the request headers browsers
+/// send, the CORS protocol's, and the response headers the engine reads.
+/// (A table, not a `match`: the match compiled to 6 KB of the page's wasm.)
+const WELL_KNOWN: [&str; 41] = [
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "access-control-allow-credentials",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-allow-origin",
+    "access-control-allow-private-network",
+    "access-control-expose-headers",
+    "access-control-max-age",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "authorization",
+    "cache-control",
+    "connection",
+    "content-language",
+    "content-length",
+    "content-type",
+    "cookie",
+    "date",
+    "etag",
+    "expires",
+    "host",
+    "last-modified",
+    "location",
+    "origin",
+    "pragma",
+    "priority",
+    "range",
+    "referer",
+    "sec-ch-ua",
+    "sec-ch-ua-mobile",
+    "sec-ch-ua-platform",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+    "server",
+    "set-cookie",
+    "user-agent",
+    "vary",
+    "x-requested-with",
+];
+
+/// The static home of the lower-case name `lower`, when it is well known.
+fn well_known(lower: &[u8]) -> Option<&'static str> {
+    WELL_KNOWN.iter().copied().find(|known| known.len() == lower.len() && known.as_bytes() == lower)
+}
+
+/// The longest name lower-cased on the stack (a longer one, rare, goes
+/// through a String).
+const STACK_NAME_LEN: usize = 64;
 
 /// A header name that is not a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,34 +126,85 @@ impl HeaderName {
     ///
     /// [`InvalidHeaderName`] when `name` is not a token.
     pub fn parse(name: &str) -> Result<HeaderName, InvalidHeaderName> {
-        if is_token(name) {
-            Ok(HeaderName(name.to_ascii_lowercase()))
-        } else {
-            Err(InvalidHeaderName)
+        if !is_token(name) {
+            return Err(InvalidHeaderName);
         }
+        let bytes = name.as_bytes();
+        if bytes.len() > STACK_NAME_LEN {
+            return Ok(HeaderName(Repr::Shared(Arc::from(name.to_ascii_lowercase()))));
+        }
+        let mut buffer = [0_u8; STACK_NAME_LEN];
+        let lower = &mut buffer[..bytes.len()];
+        lower.copy_from_slice(bytes);
+        lower.make_ascii_lowercase();
+        if let Some(known) = well_known(lower) {
+            return Ok(HeaderName(Repr::Static(known)));
+        }
+        // A token is ASCII, and so is its lower case.
+        let lower = std::str::from_utf8(lower).map_err(|_| InvalidHeaderName)?;
+        Ok(HeaderName(Repr::Shared(Arc::from(lower))))
     }
 
     /// A name known to be a lower-case token.
     pub(crate) fn from_static(name: &'static str) -> HeaderName {
         debug_assert!(is_token(name) && name.bytes().all(|b| !b.is_ascii_uppercase()));
-        HeaderName(name.to_owned())
+        HeaderName(Repr::Static(name))
     }
 
     /// The lower-case name.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Repr::Static(name) => name,
+            Repr::Shared(name) => name,
+        }
+    }
+}
+
+// Names compare, hash and order as their text, however they are held.
+impl PartialEq for HeaderName {
+    fn eq(&self, other: &HeaderName) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for HeaderName {}
+
+impl std::hash::Hash for HeaderName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for HeaderName {
+    fn partial_cmp(&self, other: &HeaderName) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for HeaderName {
+    fn cmp(&self, other: &HeaderName) -> std::cmp::Ordering {
+        // The text's order. Most names differ in their first byte: compared
+        // there first, sorting a request's names seldom calls memcmp.
+        let (a, b) = (self.as_str().as_bytes(), other.as_str().as_bytes());
+        a.first().cmp(&b.first()).then_with(|| a.cmp(b))
+    }
+}
+
+impl fmt::Debug for HeaderName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("HeaderName").field(&self.as_str()).finish()
     }
 }
 
 impl fmt::Display for HeaderName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for HeaderName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -255,6 +377,39 @@ impl std::error::Error for HeaderError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// However a name is held (static, shared), it is its lower-case text:
+    /// equal, hashed and ordered as that text.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn names_are_their_lower_case_text_however_held() {
+        use std::collections::hash_map::DefaultHasher;
+        use std::hash::{Hash, Hasher};
+        let hash = |n: &HeaderName| {
+            let mut h = DefaultHasher::new();
+            n.hash(&mut h);
+            h.finish()
+        };
+        let long = "X-".repeat(STACK_NAME_LEN);
+        for raw in ["Content-Type", "VARY", "x-a", "X-Request-Id", "Sec-CH-UA", long.as_str()] {
+            let parsed = HeaderName::parse(raw).unwrap();
+            assert_eq!(parsed.as_str(), raw.to_ascii_lowercase());
+            let lower: &'static str = Box::leak(raw.to_ascii_lowercase().into_boxed_str());
+            let held = HeaderName::from_static(lower);
+            assert_eq!(parsed, held);
+            assert_eq!(hash(&parsed), hash(&held));
+            assert_eq!(parsed.cmp(&held), std::cmp::Ordering::Equal);
+            assert_eq!(format!("{parsed:?}"), format!("HeaderName({lower:?})"));
+        }
+        assert!(HeaderName::parse("accept").unwrap() < HeaderName::parse("X-A").unwrap());
+        // Every well-known name is a lower-case token, known as itself.
+        for name in WELL_KNOWN {
+            assert!(is_token(name) && name.bytes().all(|b| !b.is_ascii_uppercase()), "{name}");
+            assert_eq!(well_known(name.as_bytes()), Some(name));
+        }
+        assert!(matches!(HeaderName::parse("Content-Type").unwrap().0, Repr::Static("content-type")));
+        assert!(matches!(HeaderName::parse("X-Custom").unwrap().0, Repr::Shared(_)));
+        assert_eq!(HeaderName::parse(&format!("{long}\u{e9}")), Err(InvalidHeaderName));
+    }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn get_combines_repeated_headers() {

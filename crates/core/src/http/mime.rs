@@ -30,7 +30,7 @@ impl MimeType {
     /// The [essence](https://mimesniff.spec.whatwg.org/#mime-type-essence):
     /// `type/subtype`.
     pub fn essence(&self) -> String {
-        format!("{}/{}", self.type_, self.subtype)
+        [self.type_.as_str(), self.subtype.as_str()].join("/")
     }
 
     /// The parameters, in order.
