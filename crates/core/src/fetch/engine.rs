@@ -531,7 +531,7 @@ fn run(
         }
 
         // 5. Local Network Access: may the page reach this URL's address space?
-        let lna = local_network::check(profile, &setup.network, client, &request.url);
+        let lna = local_network::check(profile, &setup.network, client, &request.url, &target);
         if lna.initiator.is_some() && lna.target.is_some() && lna.initiator != lna.target {
             trace.record(|| {
                 let (verdict, detail) = match lna.verdict {

@@ -288,17 +288,17 @@ pub struct LocalNetworkCheck {
     pub verdict: LocalNetworkVerdict,
 }
 
-/// Checks a request from `client` to `url` under `profile` in `env`.
+/// Checks a request from `client` to `url` (whose origin is
+/// `target_origin`) under `profile` in `env`.
 ///
 /// <https://wicg.github.io/local-network-access/#integration-fetch>
-pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: &Url) -> LocalNetworkCheck {
-    let target_origin = Origin::from_url(url);
+pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: &Url, target_origin: &Origin) -> LocalNetworkCheck {
     let initiator = env.space_of(&client.top_origin);
-    let target = env.space_of(&target_origin);
+    let target = env.space_of(target_origin);
     let port = url.port_or_known_default().unwrap_or_default();
     // An IPv6 address as the URL serializes it (in brackets, its own
     // writer); `localhost` as the loopback address it names.
-    let mut address = match (address_of(&target_origin), target_origin.tuple()) {
+    let mut address = match (address_of(target_origin), target_origin.tuple()) {
         (Some(IpAddr::V4(ip)), _) => ip.to_string(),
         (_, Some(tuple)) => tuple.host().to_owned(),
         (_, None) => url.host_str().unwrap_or_default().to_owned(),

@@ -127,6 +127,10 @@ fn value_bytes(value: &str) -> impl Iterator<Item = u8> + '_ {
 }
 
 fn first_unsafe_byte(value: &str) -> Option<u8> {
+    if value.is_ascii() {
+        // One byte per character already.
+        return value.bytes().find(|b| is_cors_unsafe_request_header_byte(*b));
+    }
     value_bytes(value).find(|b| is_cors_unsafe_request_header_byte(*b))
 }
 

@@ -60,19 +60,21 @@ pub fn normalize_value(value: &str) -> &str {
 /// Whether a normalized value is a valid [header value](https://fetch.spec.whatwg.org/#header-value):
 /// no NUL, CR or LF, and no leading or trailing tab or space.
 pub fn is_valid_header_value(value: &str) -> bool {
-    !value.contains(['\0', '\r', '\n']) && value.trim_matches(is_http_tab_or_space) == value
+    // (Byte-wise: NUL, CR and LF are single bytes in UTF-8, never part of another character.)
+    !value.bytes().any(|b| matches!(b, b'\0' | b'\r' | b'\n')) && value.trim_matches(is_http_tab_or_space) == value
 }
 
 /// Whether every character of `s` fits in one byte (U+0000 to U+00FF), as
 /// Web IDL's `ByteString` requires of header names and values.
 pub fn is_byte_string(s: &str) -> bool {
-    s.chars().all(|c| u32::from(c) <= 0xFF)
+    // ASCII, the usual text, is checked a word at a time.
+    s.is_ascii() || s.chars().all(|c| u32::from(c) <= 0xFF)
 }
 
 /// The length in bytes of the [isomorphic encoding](https://infra.spec.whatwg.org/#isomorphic-encode)
 /// of `s`: one byte per character. `s` must be a [`is_byte_string`].
 pub fn isomorphic_len(s: &str) -> usize {
-    s.chars().count()
+    if s.is_ascii() { s.len() } else { s.chars().count() }
 }
 
 /// Splits a comma-separated header list value (`#element`), trimming optional
