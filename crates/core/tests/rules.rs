@@ -2168,3 +2168,47 @@ fn decision_trace_ends_at_failing_step_with_browser_reports() {
         assert!(steps.iter().all(|s| s.spec.starts_with("https://")), "{browser}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// The decision's record of the request
+// ---------------------------------------------------------------------------
+
+/// Redirects `URL` to `OTHER` once, then answers; both answers allow any origin.
+#[derive(Debug)]
+struct RedirectOnce;
+
+impl Server for RedirectOnce {
+    fn preflight(&self, _: &PreflightRequest) -> Cow<'_, ServerResponse> {
+        Cow::Owned(resp(204, &[(ACAO, "*"), (ACAH, "*")]))
+    }
+
+    fn respond(&self, request: &FetchRequest) -> Cow<'_, ServerResponse> {
+        if request.url_str() == URL {
+            Cow::Owned(resp(302, &[(ACAO, "*"), ("Location", &format!("{OTHER}/moved"))]))
+        } else {
+            Cow::Owned(resp(200, &[(ACAO, "*")]))
+        }
+    }
+}
+
+/// `decision.request` is the request as `fetch()` built it (no tainting
+/// settled yet), with or without redirects; `redirected_request` is the
+/// one that went to the last URL, only when a redirect led there.
+#[wasm_bindgen_test(unsupported = test)]
+fn decision_records_the_request_as_built_and_as_redirected() {
+    let c = call("GET", &[("X-Custom", "1")], None);
+    for browser in Browser::ALL {
+        let built = req(&c, browser);
+        assert_eq!(built.tainting, None);
+        let direct = decide_once(&c, browser, &responder(resp(204, &[(ACAO, "*"), (ACAH, "*")]), resp(200, &[(ACAO, "*")])));
+        assert_eq!(direct.request.as_ref(), Some(&built), "{browser}");
+        assert_eq!(direct.redirected_request, None, "{browser}");
+        let redirected = decide_once(&c, browser, &RedirectOnce);
+        assert_eq!(redirected.outcome, Outcome::Ok, "{browser}");
+        assert_eq!(redirected.request.as_ref(), Some(&built), "{browser}");
+        let last = redirected.redirected_request.expect("the request to the last URL");
+        assert_eq!((last.url_str(), last.redirect_count()), ("http://other.test/moved", 1), "{browser}");
+        assert_eq!(last.tainting, Some(Tainting::Cors), "{browser}");
+        assert_eq!(redirected.url_list, [URL, "http://other.test/moved"], "{browser}");
+    }
+}
