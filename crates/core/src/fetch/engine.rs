@@ -355,7 +355,8 @@ pub fn decide_in(
         }
     };
     request.redirect = setup.redirect;
-    decision.url = request.url_str().to_owned();
+    // (Into the buffer that held the URL as written: usually as long.)
+    request.url_str().clone_into(&mut decision.url);
     let last = run(&mut decision, request, &client, setup, server, profile, cache, now_ms, trace);
     // `run` kept the first request when a redirect replaced it.
     if decision.request.is_some() {
@@ -489,18 +490,17 @@ fn run(
                             .detail("this browser preflights every URL after a redirect once the request needed a preflight")
                     });
                 }
-                // Firefox's preflight names the page's origin even where the
-                // request's is null.
-                let origin = if profile.redirect_preflight_origin == RedirectPreflightOrigin::PageOrigin {
-                    request.origin.to_string()
-                } else {
-                    request.origin_serialized.clone()
-                };
                 let mut asked = PreflightRequest::new(&request, &classification.headers.names);
-                asked.origin = origin.clone();
+                // Firefox's preflight names the page's origin even where the
+                // request's is null (a redirect tainted it; otherwise the
+                // request's serialized origin is the page's).
+                if profile.redirect_preflight_origin == RedirectPreflightOrigin::PageOrigin && request.origin_serialized == "null" {
+                    asked.origin = request.origin.to_string();
+                }
+                let origin = asked.origin.as_str();
                 let credentials = request.includes_credentials();
                 let lookup =
-                    cache.lookup(&origin, request.url_str(), credentials, &request.method, &classification.headers.names, now_ms);
+                    cache.lookup(origin, request.url_str(), credentials, &request.method, &classification.headers.names, now_ms);
                 trace.record(|| {
                     let (verdict, detail) = match &lookup {
                         CacheLookup::Hit => (Verdict::Pass, "a cached preflight covers this request: no preflight is sent".to_owned()),
@@ -518,9 +518,10 @@ fn run(
                 });
                 let hit = lookup == CacheLookup::Hit;
                 decision.preflight.cache = Some(lookup);
-                decision.preflight.request = Some(asked.clone());
+                // The decision keeps the preflight; step 6 sends it from there.
+                decision.preflight.request = Some(asked);
                 if !hit {
-                    preflight = Some((asked, classification));
+                    preflight = Some(classification);
                 }
             } else {
                 trace.record(|| {
@@ -588,15 +589,15 @@ fn run(
         }
 
         // 6. The preflight, when one is sent.
-        if let Some((asked, classification)) = preflight {
+        if let (Some(classification), Some(asked)) = (preflight, decision.preflight.request.as_ref()) {
             decision.preflight.sent = true;
             trace.record(|| {
                 Step::new("preflight.send", "The browser sends the preflight", Verdict::Info, spec::PREFLIGHT_FETCH)
                     .compare("request", asked.to_http().trim_end().replace("\r\n", "\n"))
                     .detail("OPTIONS with the method and the unsafe header names; no credentials, no body, no header values")
             });
-            decision.served.push(Sent::preflight(hop, &asked, &request.origin, &target, profile));
-            let answer = server.preflight(&asked);
+            decision.served.push(Sent::preflight(hop, asked, &request.origin, &target, profile));
+            let answer = server.preflight(asked);
             // The preflight's CORS check compares the origin it sent.
             let subject = if asked.origin == request.origin_serialized {
                 Cow::Borrowed(&request)
