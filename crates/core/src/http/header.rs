@@ -15,9 +15,10 @@ use crate::http::token::{is_byte_string, is_token, is_valid_header_value, normal
 ///
 /// Built once, then cheap to copy around: a well-known name (one the
 /// engine, a browser or a CORS server names itself) points at a static
-/// string, any other shares one allocation among its clones, so that
-/// records copying names (the unsafe-header verdicts, the requests a
-/// server received, a cloned request or response) do not allocate.
+/// string, and so does a name the crate writes in its code; any other
+/// shares one allocation among its clones. Records copying names (the
+/// unsafe-header verdicts, the requests a server received, a cloned
+/// request or response) do not allocate.
 ///
 /// # Examples
 ///
@@ -33,7 +34,8 @@ pub struct HeaderName(Repr);
 
 #[derive(Clone)]
 enum Repr {
-    /// A lower-case token with a static home (see [`well_known`]).
+    /// A lower-case token with a static home: a well-known name (see
+    /// [`well_known`]), or one the crate writes in its code.
     Static(&'static str),
     /// Any other lower-case token.
     Shared(Arc<str>),
