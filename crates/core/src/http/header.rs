@@ -90,7 +90,7 @@ const WELL_KNOWN: [&str; 41] = [
 
 /// The static home of the lower-case name `lower`, when it is well known.
 fn well_known(lower: &[u8]) -> Option<&'static str> {
-    WELL_KNOWN.iter().copied().find(|known| known.len() == lower.len() && known.as_bytes() == lower)
+    WELL_KNOWN.iter().copied().find(|known| known.as_bytes() == lower)
 }
 
 /// The longest name lower-cased on the stack (a longer one, rare, goes
