@@ -16,10 +16,12 @@
 //! most `5 × MAX_VALUE_LEN + MAX_HEAD_TEXT_LEN + 2 × MAX_HEADERS` bytes
 //! (5504, the last term for the separators), and memory stays under about
 //! `MAX_RUNS × MAX_ENTRIES × 5.6 KB` (87 MiB, a few dozen bytes per entry
-//! included) whatever the traffic. `MAX_RUNS` was 256 before the log kept
+//! included) whatever the traffic, plus one spare entry buffer per thread
+//! that records. `MAX_RUNS` was 256 before the log kept
 //! whole heads; it was halved to keep that bound under 100 MiB.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Mutex, PoisonError};
@@ -84,8 +86,8 @@ struct Stored {
     /// The method, the path, Origin, Access-Control-Request-Method and
     /// Access-Control-Request-Headers, one after the other, then the head as
     /// `name:value\n` lines (a name never holds `:`, a header value never
-    /// holds a line feed). A full run reuses its oldest entry's buffer: no
-    /// allocation in steady state.
+    /// holds a line feed). The buffer a full run gives up is reused by the
+    /// next entry of the same thread ([`SPARE`]).
     text: String,
     /// Where each field ends in `text`, or `None` when the header was absent.
     ends: [Option<u16>; 5],
@@ -164,6 +166,14 @@ struct Inner {
     runs: HashMap<String, Run, BuildHasherDefault<Fnv>>,
     /// Run ids, oldest first.
     order: VecDeque<String>,
+}
+
+thread_local! {
+    /// The text buffer of the last entry a full run gave back on this
+    /// thread, reused by the next entry this thread records: a full run
+    /// allocates nothing in steady state. At most one per thread, of at most
+    /// `MAX_TEXT_LEN` bytes.
+    static SPARE: Cell<String> = const { Cell::new(String::new()) };
 }
 
 /// The bounded request log, shared by every route.
@@ -275,27 +285,11 @@ impl RequestLog {
         let fields_len: usize = fields.iter().flatten().map(|f| f.len()).sum();
         let head_len: usize = headers.iter().take(MAX_HEADERS).map(|(n, v)| n.as_str().len() + v.len() + 2).sum();
         let len = fields_len + head_len.min(MAX_HEAD_TEXT_LEN + 2 * MAX_HEADERS);
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let state = &mut *inner;
-        let log = match state.runs.get_mut(run) {
-            Some(log) => log,
-            None => {
-                if state.order.len() >= MAX_RUNS
-                    && let Some(oldest) = state.order.pop_front()
-                {
-                    state.runs.remove(&oldest);
-                }
-                state.order.push_back(run.to_owned());
-                state.runs.entry(run.to_owned()).or_default()
-            }
-        };
-        log.next_seq += 1;
-        // A full run gives its oldest entry's buffer to the new one.
-        let mut text = if log.entries.len() >= MAX_ENTRIES {
-            log.entries.pop_front().map(|old| old.text).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        // The text is written before the lock is taken, into this thread's
+        // spare buffer (the last one a full run gave back), so the lock is
+        // held only to file the entry: every route's requests and every
+        // worker thread share this one lock.
+        let mut text = SPARE.take();
         text.clear();
         text.reserve_exact(len);
         let mut ends = [None; 5];
@@ -308,12 +302,44 @@ impl RequestLog {
         // Within MAX_TEXT_LEN, which fits (asserted above).
         let head_start = u16::try_from(text.len()).unwrap_or(u16::MAX);
         let truncated = head_into(headers, &mut |piece| text.push_str(piece));
-        // A cut head, obs-text, or a larger buffer given back: no byte more
-        // than the text is kept.
+        // A cut head, obs-text, or a larger buffer reused: no byte more than
+        // the text is kept.
         if text.capacity() > text.len() {
             text.shrink_to_fit();
         }
-        log.entries.push_back(Stored { seq: log.next_seq, text, ends, head_start, preflight, truncated });
+        let entry = Stored { seq: 0, text, ends, head_start, preflight, truncated };
+        let (given_back, dropped_run) = self.file(run, entry);
+        // Freed, or kept for the next entry, after the lock is released.
+        if let Some(old) = given_back {
+            SPARE.set(old.text);
+        }
+        drop(dropped_run);
+    }
+
+    /// Files `entry` under `run`, numbered; returns the entry a full run gave
+    /// up and the run dropped to make room for a new one, for the caller to
+    /// free once the lock is released.
+    fn file(&self, run: &str, mut entry: Stored) -> (Option<Stored>, Option<Run>) {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = &mut *inner;
+        let mut dropped_run = None;
+        let log = match state.runs.get_mut(run) {
+            Some(log) => log,
+            None => {
+                if state.order.len() >= MAX_RUNS
+                    && let Some(oldest) = state.order.pop_front()
+                {
+                    dropped_run = state.runs.remove(&oldest);
+                }
+                state.order.push_back(run.to_owned());
+                state.runs.entry(run.to_owned()).or_default()
+            }
+        };
+        log.next_seq += 1;
+        entry.seq = log.next_seq;
+        let given_back = if log.entries.len() >= MAX_ENTRIES { log.entries.pop_front() } else { None };
+        log.entries.push_back(entry);
+        (given_back, dropped_run)
     }
 
     /// The entries of `run`, oldest first (empty for an unknown run).

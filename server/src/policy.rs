@@ -10,10 +10,11 @@
 //!
 //! Policies are compiled once per distinct query and kept in a small
 //! bounded cache (per worker thread), so a load test does not re-parse on
-//! every request.
+//! every request; each keeps the response to the last preflight it
+//! answered, given again to the same preflight ([`Compiled`]).
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -50,16 +51,127 @@ thread_local! {
     /// lock and a reference count on memory both workers write (measured:
     /// it showed in the benchmark). Memory stays bounded: this many entries
     /// per worker thread, each query at most 8 KiB.
-    static POLICIES: RefCell<VecDeque<(Box<str>, Rc<CorsPolicy>)>> = const { RefCell::new(VecDeque::new()) };
+    static POLICIES: RefCell<VecDeque<(Box<str>, Rc<Compiled>)>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// A policy compiled from a query, with the last preflight answered under it
+/// on this thread.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    policy: CorsPolicy,
+    /// A policy's answer to a preflight depends on its `Origin`,
+    /// `Access-Control-Request-Method` and `Access-Control-Request-Headers`
+    /// alone, and a client sends the same preflight again and again (a
+    /// browser whose cache has expired, a load test): the answer is kept for
+    /// the same three values, whole, as the response's status, headers and
+    /// body, and copied out instead of computed again.
+    last_preflight: RefCell<Option<PreflightMemo>>,
+    /// A fingerprint of the last preflight's three values when they were not
+    /// kept: they are kept the second time in a row they come, so that
+    /// preflights that take turns (two origins, say) do not pay for a memo
+    /// each that the next one replaces.
+    unkept: Cell<u64>,
+}
+
+/// One preflight's three values and the response they got.
+#[derive(Debug)]
+struct PreflightMemo {
+    origin: Box<str>,
+    request_method: Box<str>,
+    request_headers: Option<Box<str>>,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+}
+
+/// The longest three values a preflight's answer is kept for (together, in
+/// bytes): a usual preflight's are well under it, and a memo stays small.
+const MAX_MEMO_INPUT_LEN: usize = 1024;
+
+impl PreflightMemo {
+    /// A fingerprint of a preflight's three values (FNV-1a, each value
+    /// followed by a byte no header value holds).
+    fn fingerprint(inputs: &CorsInputs<'_>) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let values = [inputs.origin_str, inputs.request_method_str, inputs.request_headers_str.as_deref()];
+        for value in values {
+            for byte in value.map_or(&[0xff_u8][..], str::as_bytes).iter().chain(&[b'\n']) {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        hash
+    }
+
+    fn answers(&self, inputs: &CorsInputs<'_>) -> bool {
+        inputs.origin_str == Some(&*self.origin)
+            && inputs.request_method_str == Some(&*self.request_method)
+            && inputs.request_headers_str.as_deref() == self.request_headers.as_deref()
+    }
+
+    fn response(&self) -> Response {
+        let mut response = Response::new(Body::from(self.body.clone()));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
+}
+
+impl Compiled {
+    /// The response to a preflight (allowed or refused) as this policy
+    /// answers it, from the memo when the last preflight had the same
+    /// three values; `None` for an actual request.
+    fn preflight_response(&self, inputs: &CorsInputs<'_>, method: &str) -> Option<Response> {
+        let (Some(origin), Some(request_method)) = (inputs.origin_str, inputs.request_method_str) else {
+            return None;
+        };
+        if method != "OPTIONS" {
+            return None;
+        }
+        if let Some(memo) = self.last_preflight.borrow().as_ref()
+            && memo.answers(inputs)
+        {
+            return Some(memo.response());
+        }
+        let answer = inputs.answer(&self.policy, method);
+        let response = inputs.preflight_response(&answer)?;
+        let fingerprint = PreflightMemo::fingerprint(inputs);
+        if self.unkept.replace(fingerprint) != fingerprint {
+            return Some(response);
+        }
+        let request_headers = inputs.request_headers_str.as_deref();
+        // Owned copies of the values: an echoed one would otherwise keep the
+        // request's read buffer alive. (A copy cannot fail; if it did, no
+        // memo is kept.)
+        let owned: Option<HeaderMap> = response
+            .headers()
+            .iter()
+            .map(|(name, value)| Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?)))
+            .collect();
+        if let Some(headers) = owned
+            && origin.len() + request_method.len() + request_headers.map_or(0, str::len) <= MAX_MEMO_INPUT_LEN
+        {
+            let body = answer.refusal.as_ref().map(ToString::to_string).unwrap_or_default();
+            *self.last_preflight.borrow_mut() = Some(PreflightMemo {
+                origin: origin.into(),
+                request_method: request_method.into(),
+                request_headers: request_headers.map(Into::into),
+                status: response.status(),
+                headers,
+                body: body.into(),
+            });
+        }
+        Some(response)
+    }
 }
 
 /// The compiled policy for `query`, compiled now or earlier on this thread.
-pub(crate) fn compiled(query: &str) -> Result<Rc<CorsPolicy>, PolicyErrors> {
+pub(crate) fn compiled(query: &str) -> Result<Rc<Compiled>, PolicyErrors> {
     POLICIES.with(|cache| {
         if let Some((_, policy)) = cache.borrow().iter().find(|(q, _)| **q == *query) {
             return Ok(Rc::clone(policy));
         }
-        let policy = Rc::new(CorsPolicy::from_query(query)?);
+        let policy = Rc::new(Compiled { policy: CorsPolicy::from_query(query)?, last_preflight: RefCell::new(None), unkept: Cell::new(0) });
         let mut cache = cache.borrow_mut();
         if cache.len() >= POLICY_CACHE_SIZE {
             cache.pop_back();
@@ -241,10 +353,10 @@ fn answer(log: &RequestLog, request: &Request) -> Response {
         Err(errors) => return invalid_policy(&errors),
     };
     let inputs = CorsInputs::from_headers(request.headers());
-    let answer = inputs.answer(&policy, request.method().as_str());
-    if let Some(response) = inputs.preflight_response(&answer) {
+    if let Some(response) = policy.preflight_response(&inputs, request.method().as_str()) {
         return response;
     }
+    let answer = inputs.answer(&policy.policy, request.method().as_str());
     let mut response = Response::new(Body::from(ACTUAL_BODY));
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(ACTUAL_CONTENT_TYPE));
     inputs.add_headers(&answer, response.headers_mut());
@@ -266,6 +378,72 @@ mod tests {
         assert_eq!(cached(), POLICY_CACHE_SIZE);
         let first = compiled("origin=*").unwrap();
         assert!(Rc::ptr_eq(&first, &compiled("origin=*").unwrap()), "compiled once");
+    }
+
+    /// A response's status, headers in order and body.
+    async fn parts(response: Response) -> (StatusCode, Vec<(String, Vec<u8>)>, Vec<u8>) {
+        let (head, body) = response.into_parts();
+        let headers = head.headers.iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect();
+        let body = axum::body::to_bytes(body, usize::MAX).await.unwrap().to_vec();
+        (head.status, headers, body)
+    }
+
+    fn preflight(query: &str, origin: &str, request_headers: Option<&str>) -> Request {
+        let mut builder = axum::http::Request::builder()
+            .method("OPTIONS")
+            .uri(format!("/policy/memo/x?{query}"))
+            .header("origin", origin)
+            .header("access-control-request-method", "PUT");
+        if let Some(names) = request_headers {
+            builder = builder.header("access-control-request-headers", names);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_repeated_preflight_is_answered_from_the_memo_and_only_the_same_one() {
+        let log = RequestLog::default();
+        let query = "origin=https%3A%2F%2Fapp.example&method=PUT&header=X-Custom&max_age=60&credentials=true";
+        let page = "https://app.example";
+        let cases = [(page, Some("x-custom")), (page, Some("x-other")), ("https://evil.example", Some("x-custom")), (page, None)];
+        // Each answer computed afresh, without the memo.
+        let policy = CorsPolicy::from_query(query).unwrap();
+        let mut fresh = Vec::new();
+        for (origin, names) in cases {
+            let request = preflight(query, origin, names);
+            let inputs = CorsInputs::from_headers(request.headers());
+            fresh.push(parts(inputs.preflight_response(&inputs.answer(&policy, "OPTIONS")).unwrap()).await);
+        }
+        let statuses: Vec<_> = fresh.iter().map(|(status, _, body)| (status.as_u16(), body.is_empty())).collect();
+        assert_eq!(statuses, [(204, true), (403, false), (403, false), (204, true)]);
+        // The same preflights through the route, repeated and interleaved:
+        // each gets its own answer, whether the memo holds its values or
+        // another preflight's.
+        for round in 0..2 {
+            for (i, want) in [0, 0, 1, 2, 2, 3, 3, 0].into_iter().enumerate() {
+                let (origin, names) = cases[want];
+                let got = parts(answer(&log, &preflight(query, origin, names))).await;
+                assert_eq!(got, fresh[want], "round {round}, request {i}");
+            }
+        }
+        let kept = || {
+            let compiled = compiled(query).unwrap();
+            let memo = compiled.last_preflight.borrow();
+            memo.as_ref().map(|m| (m.origin.to_string(), m.request_headers.as_deref().map(str::to_owned)))
+        };
+        // Kept: the last preflight that came twice in a row.
+        assert_eq!(kept(), Some((page.to_owned(), None)));
+        // Preflights taking turns replace no memo.
+        for want in [1, 0, 1, 0] {
+            let (origin, names) = cases[want];
+            assert_eq!(parts(answer(&log, &preflight(query, origin, names))).await, fresh[want]);
+        }
+        assert_eq!(kept(), Some((page.to_owned(), None)));
+        let (origin, names) = cases[1];
+        for _ in 0..2 {
+            assert_eq!(parts(answer(&log, &preflight(query, origin, names))).await, fresh[1]);
+        }
+        assert_eq!(kept(), Some((page.to_owned(), Some("x-other".to_owned()))), "the same twice in a row is kept");
     }
 
     #[test]
