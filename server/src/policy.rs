@@ -95,7 +95,7 @@ impl PreflightMemo {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let values = [inputs.origin_str, inputs.request_method_str, inputs.request_headers_str.as_deref()];
         for value in values {
-            for byte in value.map_or(&[0xff_u8][..], str::as_bytes).iter().chain(&[b'\n']) {
+            for byte in value.map_or(&[0xff_u8][..], str::as_bytes).iter().chain(b"\n") {
                 hash ^= u64::from(*byte);
                 hash = hash.wrapping_mul(0x0100_0000_01b3);
             }
