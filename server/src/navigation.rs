@@ -99,19 +99,27 @@ static SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
 ///   Firefox before 90) may load `<embed>` or `<object>` with `Accept: */*`;
 ///   the guard cannot tell that from a `fetch()`.
 pub fn is_navigation(headers: &HeaderMap) -> bool {
-    let any_of = |name: &HeaderName, wanted: &[&str]| {
-        headers.get_all(name).iter().any(|value| {
-            value.as_bytes().split(|b| *b == b',').any(|item| {
-                let item = item.trim_ascii();
-                wanted.iter().any(|w| item.eq_ignore_ascii_case(w.as_bytes()))
-            })
+    let lists_any = |value: &HeaderValue, wanted: &[&str]| {
+        value.as_bytes().split(|b| *b == b',').any(|item| {
+            let item = item.trim_ascii();
+            wanted.iter().any(|w| item.eq_ignore_ascii_case(w.as_bytes()))
         })
     };
-    if any_of(&SEC_FETCH_MODE, NAVIGATION_MODES) || any_of(&SEC_FETCH_DEST, DOCUMENT_DESTINATIONS) {
-        return true;
+    // One pass over the head: this runs on every request to a guarded route.
+    let (mut fetch_metadata, mut asks_for_html) = (false, false);
+    for (name, value) in headers {
+        if *name == ACCEPT {
+            asks_for_html |= contains_ignore_ascii_case(value.as_bytes(), b"text/html");
+        } else if name.as_str().starts_with("sec-fetch-") {
+            fetch_metadata = true;
+            if (*name == SEC_FETCH_MODE && lists_any(value, NAVIGATION_MODES))
+                || (*name == SEC_FETCH_DEST && lists_any(value, DOCUMENT_DESTINATIONS))
+            {
+                return true;
+            }
+        }
     }
-    let fetch_metadata = headers.keys().any(|name| name.as_str().starts_with("sec-fetch-"));
-    !fetch_metadata && headers.get_all(ACCEPT).iter().any(|value| contains_ignore_ascii_case(value.as_bytes(), b"text/html"))
+    !fetch_metadata && asks_for_html
 }
 
 /// Whether `haystack` contains `needle` (lower-case), ignoring ASCII case.
@@ -237,6 +245,7 @@ mod tests {
             &[("sec-fetch-dest", "fencedframe")],
             &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")],
             &[("accept", "Text/HTML")],
+            &[("accept", "*/*"), ("accept", "text/html")],
         ] {
             assert!(is_navigation(&headers(pairs)), "{pairs:?}");
         }
@@ -250,6 +259,7 @@ mod tests {
             &[("sec-fetch-mode", "cors"), ("sec-fetch-dest", "empty")],
             &[("sec-fetch-mode", "cors"), ("sec-fetch-dest", "empty"), ("accept", "text/html")],
             &[("sec-fetch-site", "cross-site"), ("accept", "text/html")],
+            &[("accept", "text/html"), ("sec-fetch-site", "cross-site")],
             &[("sec-fetch-mode", "no-cors"), ("sec-fetch-dest", "image")],
             &[("sec-fetch-mode", "navigated")],
         ] {
