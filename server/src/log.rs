@@ -26,7 +26,7 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Mutex, PoisonError};
 
-use axum::http::{HeaderMap, Method};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use serde::Serialize;
 
 /// The most runs kept.
@@ -224,6 +224,20 @@ fn lossy_into(value: &[u8], limit: usize, sink: &mut impl FnMut(&str)) -> (usize
     (used, read.len() < value.len())
 }
 
+/// `text` cut to [`MAX_VALUE_LEN`] bytes at a character boundary.
+fn cut_str(text: &str) -> Cow<'_, str> {
+    Cow::Borrowed(&text[..text.floor_char_boundary(MAX_VALUE_LEN)])
+}
+
+/// A header value as [`cut`] gives it, through `HeaderValue`'s own check
+/// for the usual value (visible ASCII), a tighter loop than `from_utf8`'s.
+fn cut_value(value: &HeaderValue) -> Cow<'_, str> {
+    match value.to_str() {
+        Ok(text) => Cow::Borrowed(&text[..text.len().min(MAX_VALUE_LEN)]),
+        Err(_) => cut(value.as_bytes()),
+    }
+}
+
 /// `value` as text, cut to [`MAX_VALUE_LEN`] bytes at a character
 /// boundary; bytes that are not UTF-8 (obs-text) are replaced.
 fn cut(value: &[u8]) -> Cow<'_, str> {
@@ -252,7 +266,14 @@ fn head_into(headers: &HeaderMap, sink: &mut impl FnMut(&str)) -> bool {
         budget -= name.len();
         sink(name);
         sink(":");
-        let (used, cut) = lossy_into(value.as_bytes(), budget, sink);
+        // The usual value, visible ASCII that fits, goes in whole.
+        let (used, cut) = match value.to_str() {
+            Ok(text) if text.len() <= budget => {
+                sink(text);
+                (text.len(), false)
+            }
+            _ => lossy_into(value.as_bytes(), budget, sink),
+        };
         budget -= used;
         sink("\n");
         if cut {
@@ -266,24 +287,38 @@ impl RequestLog {
     /// Records one request under `run` (a valid run id).
     pub fn record(&self, run: &str, method: &Method, path: &str, headers: &HeaderMap) {
         use axum::http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-        let origin = headers.get(ORIGIN);
-        let acrm = headers.get(ACCESS_CONTROL_REQUEST_METHOD);
-        let acrh = headers.get(ACCESS_CONTROL_REQUEST_HEADERS);
+        // One pass over the head: the first value of each CORS field, and
+        // the length of the lines kept.
+        let (mut origin, mut acrm, mut acrh) = (None, None, None);
+        let mut head_len = 0;
+        for (i, (name, value)) in headers.iter().enumerate() {
+            if i < MAX_HEADERS {
+                head_len += name.as_str().len() + value.len() + 2;
+            }
+            let field = if *name == ORIGIN {
+                &mut origin
+            } else if *name == ACCESS_CONTROL_REQUEST_METHOD {
+                &mut acrm
+            } else if *name == ACCESS_CONTROL_REQUEST_HEADERS {
+                &mut acrh
+            } else {
+                continue;
+            };
+            field.get_or_insert(value);
+        }
         let preflight = method == Method::OPTIONS && origin.is_some() && acrm.is_some();
         let fields = [
-            Some(method.as_str().as_bytes()),
-            Some(path.as_bytes()),
-            origin.map(|v| v.as_bytes()),
-            acrm.map(|v| v.as_bytes()),
-            acrh.map(|v| v.as_bytes()),
-        ]
-        .map(|field| field.map(cut));
+            Some(cut_str(method.as_str())),
+            Some(cut_str(path)),
+            origin.map(cut_value),
+            acrm.map(cut_value),
+            acrh.map(cut_value),
+        ];
         // Sized before taking the lock from the raw lengths, so the entry's
         // text is allocated once: exact for the usual head (UTF-8 values, not
         // cut), more than needed for a cut one, and short only when obs-text
         // turns bytes into U+FFFD (the one case that grows the text).
         let fields_len: usize = fields.iter().flatten().map(|f| f.len()).sum();
-        let head_len: usize = headers.iter().take(MAX_HEADERS).map(|(n, v)| n.as_str().len() + v.len() + 2).sum();
         let len = fields_len + head_len.min(MAX_HEAD_TEXT_LEN + 2 * MAX_HEADERS);
         // The text is written before the lock is taken, into this thread's
         // spare buffer (the last one a full run gave back), so the lock is
@@ -427,6 +462,21 @@ mod tests {
         assert!(!entry.truncated);
         assert_eq!((entry.method.as_str(), entry.path.as_str()), ("GET", "/p"));
         assert_eq!(entry.origin.as_deref(), Some("http://localhost:5050"));
+    }
+
+    #[test]
+    fn the_cors_fields_are_the_first_lines_wherever_they_stand() {
+        let names: Vec<String> = (0..100).map(|i| format!("x-header-{i}")).collect();
+        let mut lines: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"value"[..])).collect();
+        // Past the kept head, a repeated Origin, obs-text in the method.
+        lines.push(("origin", b"https://first.example"));
+        lines.push(("access-control-request-method", b"P\xe9T"));
+        lines.push(("origin", b"https://second.example"));
+        let entry = recorded(&head(&lines));
+        assert_eq!(entry.origin.as_deref(), Some("https://first.example"));
+        assert_eq!(entry.access_control_request_method.as_deref(), Some("P\u{fffd}T"));
+        assert_eq!(entry.access_control_request_headers, None);
+        assert!(entry.truncated && !entry.preflight);
     }
 
     #[test]
