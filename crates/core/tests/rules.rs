@@ -1672,7 +1672,7 @@ fn preflight_cache_cleared_on_failure_in_firefox_and_spec_not_chromium() {
         assert_eq!(cache.entries().len(), 3);
         cache.clear(PAGE, URL);
         assert_eq!(cache.entries().len(), 1);
-        assert_eq!(cache.entries()[0].url, "http://api.test/other");
+        assert_eq!(&*cache.entries()[0].url, "http://api.test/other");
     }
 }
 

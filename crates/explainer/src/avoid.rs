@@ -195,8 +195,8 @@ async fn cache(page: &str, browser: Browser) {
                 view::esc(&entry.map_or("nothing cached".to_owned(), |entry| format!(
                     "cached for {} s (methods {}, headers {})",
                     entry.expires_ms() / 1000,
-                    entry.methods.iter().map(|t| t.token.as_str()).collect::<Vec<_>>().join(", "),
-                    entry.headers.iter().map(|t| t.token.as_str()).collect::<Vec<_>>().join(", ")
+                    entry.methods.iter().map(|t| &*t.token).collect::<Vec<_>>().join(", "),
+                    entry.headers.iter().map(|t| &*t.token).collect::<Vec<_>>().join(", ")
                 )))
             );
         }

@@ -417,8 +417,8 @@ fn cache_table(decision: &Decision) -> String {
     }
     let mut html = String::from("<p><strong>Preflight cache</strong> after this request:</p><ul class=\"cache\">");
     for entry in &decision.cache {
-        let methods: Vec<&str> = entry.methods.iter().map(|t| t.token.as_str()).collect();
-        let headers: Vec<&str> = entry.headers.iter().map(|t| t.token.as_str()).collect();
+        let methods: Vec<&str> = entry.methods.iter().map(|t| &*t.token).collect();
+        let headers: Vec<&str> = entry.headers.iter().map(|t| &*t.token).collect();
         let seconds = entry.expires_ms() / 1000;
         let _ = write!(
             html,

@@ -3,7 +3,9 @@
 //!
 //! <https://fetch.spec.whatwg.org/#cors-preflight-cache>
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
 
 use crate::http::header::HeaderName;
 use crate::http::method::{Method, is_cors_safelisted_method};
@@ -15,10 +17,15 @@ use crate::fetch::safelist::is_cors_non_wildcard_request_header_name;
 pub const CHROMIUM_MAX_URL_LEN: usize = 1024;
 
 /// A token (method or header name) and when it stops being usable.
+///
+/// The cache's text is shared (`Arc<str>`): every decision keeps a copy of
+/// the entries for its URL ([`PreflightCache::entries_for`]), which then
+/// costs no allocation per token, origin or URL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CachedToken {
     /// The method (case kept) or header name (lower-case).
-    pub token: String,
+    #[serde(serialize_with = "as_str")]
+    pub token: Arc<str>,
     /// When it expires, in milliseconds on the simulation's clock.
     pub expires_ms: u64,
 }
@@ -27,9 +34,11 @@ pub struct CachedToken {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CacheEntry {
     /// The request's serialized origin.
-    pub origin: String,
+    #[serde(serialize_with = "as_str")]
+    pub origin: Arc<str>,
     /// The request URL.
-    pub url: String,
+    #[serde(serialize_with = "as_str")]
+    pub url: Arc<str>,
     /// Whether it came from a credentialed preflight.
     pub credentials: bool,
     /// Allowed methods.
@@ -38,13 +47,23 @@ pub struct CacheEntry {
     pub headers: Vec<CachedToken>,
 }
 
+/// Shared text as a JSON string, as a `String` reads.
+fn as_str<S: Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
 impl CacheEntry {
+    /// Whether it is the entry of `origin` and `url`.
+    fn is_for(&self, origin: &str, url: &str) -> bool {
+        *self.origin == *origin && *self.url == *url
+    }
+
     fn live_methods(&self, now_ms: u64) -> impl Iterator<Item = &str> {
-        self.methods.iter().filter(move |t| t.expires_ms > now_ms).map(|t| t.token.as_str())
+        self.methods.iter().filter(move |t| t.expires_ms > now_ms).map(|t| &*t.token)
     }
 
     fn live_headers(&self, now_ms: u64) -> impl Iterator<Item = &str> {
-        self.headers.iter().filter(move |t| t.expires_ms > now_ms).map(|t| t.token.as_str())
+        self.headers.iter().filter(move |t| t.expires_ms > now_ms).map(|t| &*t.token)
     }
 
     /// When the last of its tokens expires.
@@ -91,7 +110,7 @@ impl PreflightCache {
 
     /// The entries for one origin and URL.
     pub fn entries_for(&self, origin: &str, url: &str) -> Vec<CacheEntry> {
-        self.entries.iter().filter(|e| e.origin == origin && e.url == url).cloned().collect()
+        self.entries.iter().filter(|e| e.is_for(origin, url)).cloned().collect()
     }
 
     /// Drops every expired entry.
@@ -110,7 +129,7 @@ impl PreflightCache {
         now_ms: u64,
     ) -> CacheLookup {
         let method = method.as_str();
-        let same_target = |e: &CacheEntry| e.origin == origin && e.url == url;
+        let same_target = |e: &CacheEntry| e.is_for(origin, url);
         let result = match self.model {
             // A credentialed entry serves both; an uncredentialed one only
             // requests without credentials. One entry per URL.
@@ -208,10 +227,10 @@ impl PreflightCache {
                     return;
                 }
                 // The new result replaces the whole entry (even with max-age 0).
-                self.entries.retain(|e| !(e.origin == origin && e.url == url));
+                self.entries.retain(|e| !e.is_for(origin, url));
                 self.push(now_ms, CacheEntry {
-                    origin: origin.to_owned(),
-                    url: url.to_owned(),
+                    origin: origin.into(),
+                    url: url.into(),
                     credentials,
                     methods: methods.iter().map(|m| CachedToken { token: Case::Kept.stored(m), expires_ms }).collect(),
                     headers: headers.iter().map(|h| CachedToken { token: Case::Lower.stored(h), expires_ms }).collect(),
@@ -225,13 +244,13 @@ impl PreflightCache {
                 let index = match self
                     .entries
                     .iter()
-                    .position(|e| e.origin == origin && e.url == url && e.credentials == credentials)
+                    .position(|e| e.is_for(origin, url) && e.credentials == credentials)
                 {
                     Some(index) => index,
                     None => {
                         self.push(now_ms, CacheEntry {
-                            origin: origin.to_owned(),
-                            url: url.to_owned(),
+                            origin: origin.into(),
+                            url: url.into(),
                             credentials,
                             methods: Vec::new(),
                             headers: Vec::new(),
@@ -249,7 +268,7 @@ impl PreflightCache {
     /// [Clears the cache entries](https://fetch.spec.whatwg.org/#concept-cache-clear)
     /// of an origin and URL (with and without credentials).
     pub fn clear(&mut self, origin: &str, url: &str) {
-        self.entries.retain(|e| !(e.origin == origin && e.url == url));
+        self.entries.retain(|e| !e.is_for(origin, url));
     }
 
     /// Adds an entry; when full, expired entries go first, then the least
@@ -276,11 +295,15 @@ enum Case {
 
 impl Case {
     /// `token` as the cache keeps it.
-    fn stored(self, token: &str) -> String {
-        match self {
-            Case::Kept => token.to_owned(),
-            Case::Lower => token.to_ascii_lowercase(),
+    fn stored(self, token: &str) -> Arc<str> {
+        let mut stored: Arc<str> = token.into();
+        if self == Case::Lower
+            && let Some(text) = Arc::get_mut(&mut stored)
+        {
+            // Just made, so not shared: lower-cased in place.
+            text.make_ascii_lowercase();
         }
+        stored
     }
 
     /// Whether `stored` (kept this way) is `token`: a stored header name is
