@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -43,8 +44,12 @@ pub enum Origin {
 /// The (scheme, host, port) of a tuple origin.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TupleOrigin {
-    scheme: String,
-    host: String,
+    /// One of the special schemes with tuple origins ([`default_port`]).
+    scheme: &'static str,
+    /// Shared: origins are copied into every record the engine keeps (the
+    /// request's, the client's, each cache entry's), and a copy then costs
+    /// no allocation.
+    host: Arc<str>,
     port: u16,
     /// The address the host is, when it is an IP address: the URL parser
     /// told it apart when the origin was built, so no rule reads the host
@@ -55,7 +60,7 @@ pub struct TupleOrigin {
 impl TupleOrigin {
     /// The scheme, lower-case, without `:`.
     pub fn scheme(&self) -> &str {
-        &self.scheme
+        self.scheme
     }
 
     /// The host as the URL standard serializes it (domains in lower-case
@@ -78,7 +83,7 @@ impl TupleOrigin {
     /// Whether [`port`](Self::port) is the default port of the scheme, and so
     /// left out of the serialization.
     pub fn is_default_port(&self) -> bool {
-        default_port(&self.scheme) == Some(self.port)
+        default_port(self.scheme) == Some(self.port)
     }
 }
 
@@ -86,12 +91,22 @@ impl TupleOrigin {
 ///
 /// <https://url.spec.whatwg.org/#default-port>
 pub fn default_port(scheme: &str) -> Option<u16> {
-    match scheme {
-        "http" | "ws" => Some(80),
-        "https" | "wss" => Some(443),
-        "ftp" => Some(21),
-        _ => None,
-    }
+    tuple_scheme(scheme).map(|(_, port)| port)
+}
+
+/// A special scheme that has tuple origins, as a static string, with its
+/// default port.
+///
+/// <https://url.spec.whatwg.org/#special-scheme>
+fn tuple_scheme(scheme: &str) -> Option<(&'static str, u16)> {
+    Some(match scheme {
+        "http" => ("http", 80),
+        "ws" => ("ws", 80),
+        "https" => ("https", 443),
+        "wss" => ("wss", 443),
+        "ftp" => ("ftp", 21),
+        _ => return None,
+    })
 }
 
 /// What is wrong with a string that should be a serialized origin.
@@ -281,17 +296,23 @@ impl Origin {
                 _ => Origin::Opaque,
             };
         }
-        match url.origin() {
-            url::Origin::Opaque(_) => Origin::Opaque,
-            url::Origin::Tuple(scheme, host, port) => {
-                let ip = match host {
-                    url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
-                    url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
-                    url::Host::Domain(_) => None,
-                };
-                Origin::Tuple(TupleOrigin { scheme, host: host.to_string(), port, ip })
-            }
-        }
+        // The special schemes have tuple origins: the URL's scheme, host and
+        // port (or the scheme's default); `file:` and every other scheme an
+        // opaque one. (What `url::Url::origin` does, without building its
+        // Strings to copy.)
+        let (Some((scheme, default)), Some(host), Some(host_text)) =
+            (tuple_scheme(url.scheme()), url.host(), url.host_str())
+        else {
+            return Origin::Opaque;
+        };
+        let ip = match host {
+            url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+            url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+            url::Host::Domain(_) => None,
+        };
+        // `host_str` is the host as the URL serializes it, an IPv6 address
+        // in brackets.
+        Origin::Tuple(TupleOrigin { scheme, host: host_text.into(), port: url.port().unwrap_or(default), ip })
     }
 
     /// Parses `input` as an absolute URL and returns its origin.
@@ -403,7 +424,7 @@ impl fmt::Display for Origin {
             // Piece by piece: `{}` of a string would go through the
             // formatter's padding for every part.
             Origin::Tuple(t) => {
-                f.write_str(&t.scheme)?;
+                f.write_str(t.scheme)?;
                 f.write_str("://")?;
                 f.write_str(&t.host)?;
                 if !t.is_default_port() {
