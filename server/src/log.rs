@@ -143,8 +143,9 @@ struct Run {
 /// FNV-1a: run ids are short, and the map holds at most [`MAX_RUNS`] of
 /// them, so even chosen collisions cost at most that many comparisons;
 /// SipHash's protection is not worth its time on every request here.
+/// (`/policy/` fingerprints its preflights with it too.)
 #[derive(Debug, Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {

@@ -36,7 +36,7 @@ use corslab::policy::{ACTUAL_BODY, ACTUAL_CONTENT_TYPE, AnswerKind, CorsHeader, 
 use corslab::formats::replay::is_valid_run_id;
 use tower::Service;
 
-use crate::log::RequestLog;
+use crate::log::{Fnv, RequestLog};
 use crate::query::BadRequest;
 
 /// How many compiled policies each worker thread keeps.
@@ -89,18 +89,17 @@ struct PreflightMemo {
 const MAX_MEMO_INPUT_LEN: usize = 1024;
 
 impl PreflightMemo {
-    /// A fingerprint of a preflight's three values (FNV-1a, each value
-    /// followed by a byte no header value holds).
+    /// A fingerprint of a preflight's three values (the run log's FNV-1a,
+    /// each value followed by a byte no header value holds, an absent one
+    /// written as a byte no UTF-8 text holds).
     fn fingerprint(inputs: &CorsInputs<'_>) -> u64 {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let values = [inputs.origin_str, inputs.request_method_str, inputs.request_headers_str.as_deref()];
-        for value in values {
-            for byte in value.map_or(&[0xff_u8][..], str::as_bytes).iter().chain(b"\n") {
-                hash ^= u64::from(*byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
+        use std::hash::Hasher as _;
+        let mut hash = Fnv::default();
+        for value in [inputs.origin_str, inputs.request_method_str, inputs.request_headers_str.as_deref()] {
+            hash.write(value.map_or(&[0xff_u8][..], str::as_bytes));
+            hash.write(b"\n");
         }
-        hash
+        hash.finish()
     }
 
     fn answers(&self, inputs: &CorsInputs<'_>) -> bool {
