@@ -20,7 +20,7 @@ use corslab::fetch::engine::Server;
 use corslab::fetch::expose_headers::{Exposed, exposed, visible_headers};
 use corslab::fetch::forbidden::{
     FORBIDDEN_REQUEST_HEADER_NAMES, ForbiddenRequestHeader, forbidden_request_header,
-    is_forbidden_response_header_name,
+    is_forbidden_response_header, is_forbidden_response_header_name,
 };
 use corslab::fetch::max_age::{MaxAge, MaxAgeReading, max_age};
 use corslab::http::method::{InvalidMethod, is_cors_safelisted_method, is_forbidden_method, normalize};
@@ -30,7 +30,7 @@ use corslab::fetch::request::{DropReason, FetchTypeError};
 use corslab::fetch::safelist::{
     MAX_SAFELISTED_VALUE_LEN, NotSafelisted, SafelistedHeader, check_safelisted,
     cors_unsafe_request_header_names, is_cors_non_wildcard_request_header_name,
-    is_cors_safelisted_response_header_name, is_cors_unsafe_request_header_byte,
+    is_cors_safelisted_response_header, is_cors_safelisted_response_header_name, is_cors_unsafe_request_header_byte,
     is_no_cors_safelisted,
 };
 use corslab::formats::scenario::Responder;
@@ -1822,6 +1822,12 @@ fn visible_headers_safelisted_plus_exposed_never_set_cookie() {
     }
     assert!(!is_cors_safelisted_response_header_name("date"));
     assert!(is_forbidden_response_header_name("set-cookie") && is_forbidden_response_header_name("set-cookie2"));
+    // A parsed name, however held, gets the same answer as its text.
+    for raw in safelisted.iter().copied().chain(["Date", "X-Foo", "Set-Cookie", "SET-COOKIE2", "set-cookie3", "Expires", "pragmas"]) {
+        let name = HeaderName::parse(raw).unwrap();
+        assert_eq!(is_cors_safelisted_response_header(&name), is_cors_safelisted_response_header_name(name.as_str()), "{raw}");
+        assert_eq!(is_forbidden_response_header(&name), is_forbidden_response_header_name(name.as_str()), "{raw}");
+    }
     let mut expected: Vec<&str> = safelisted.to_vec();
     expected.push("x-foo");
     for credentials in [false, true] {

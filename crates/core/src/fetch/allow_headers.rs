@@ -4,12 +4,12 @@
 
 use serde::Serialize;
 
-use crate::http::header::{HeaderList, HeaderName};
+use crate::http::header::{HeaderList, HeaderName, eq_lower};
 use crate::browsers::profile::{AuthorizationUnderWildcard, Profile};
 use crate::fetch::safelist::is_cors_non_wildcard_request_header_name;
 use crate::http::token::{TokenList, parse_header_token_list};
 
-const NAME: &str = "access-control-allow-headers";
+const NAME: HeaderName = HeaderName::known("access-control-allow-headers");
 
 /// The header names a preflight response lists, as written and borrowed
 /// from the response: names match case-insensitively, so they are compared
@@ -25,7 +25,7 @@ pub struct AllowHeaders<'a>(pub TokenList<'a>);
 ///
 /// The first element that is not a header-name token.
 pub fn parse_allow_headers(headers: &HeaderList) -> Result<Option<AllowHeaders<'_>>, String> {
-    parse_header_token_list(headers, NAME).map(|list| list.map(AllowHeaders)).map_err(str::to_owned)
+    parse_header_token_list(headers, &NAME).map(|list| list.map(AllowHeaders)).map_err(str::to_owned)
 }
 
 /// The verdict on the request's unsafe headers.
@@ -53,7 +53,7 @@ impl AllowHeaders<'_> {
     /// [`lists`](Self::lists) for a name known to be lower-case (a
     /// [`HeaderName`]): only the listed side needs folding.
     fn lists_lower(&self, name: &str) -> bool {
-        self.0.iter().any(|n| n.len() == name.len() && n.bytes().zip(name.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b))
+        self.0.iter().any(|listed| eq_lower(listed, name))
     }
 
     /// Whether the list holds `*`.

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::http::header::HeaderList;
+use crate::http::header::{HeaderList, HeaderName};
 use crate::http::method::{Method, is_cors_safelisted_method};
 use crate::http::token::{TokenList, parse_header_token_list};
 
-const NAME: &str = "access-control-allow-methods";
+const NAME: HeaderName = HeaderName::known("access-control-allow-methods");
 
 /// The methods a preflight response lists, case kept (methods match
 /// case-sensitively), borrowed from the response.
@@ -22,7 +22,7 @@ pub struct AllowMethods<'a>(pub TokenList<'a>);
 ///
 /// The first element that is not a method token.
 pub fn parse_allow_methods(headers: &HeaderList) -> Result<Option<AllowMethods<'_>>, String> {
-    parse_header_token_list(headers, NAME).map(|list| list.map(AllowMethods)).map_err(str::to_owned)
+    parse_header_token_list(headers, &NAME).map(|list| list.map(AllowMethods)).map_err(str::to_owned)
 }
 
 /// How a method got through (or not).

@@ -6,10 +6,11 @@
 use crate::browsers::failure::{Failure, Stage};
 use crate::fetch::request::FetchRequest;
 use crate::fetch::response::ServerResponse;
+use crate::http::header::HeaderName;
 use crate::trace::{Step, Tracer, Verdict, spec};
 
-const ACAO: &str = "access-control-allow-origin";
-const ACAC: &str = "access-control-allow-credentials";
+const ACAO: HeaderName = HeaderName::known("access-control-allow-origin");
+const ACAC: HeaderName = HeaderName::known("access-control-allow-credentials");
 
 /// Performs a [CORS check](https://fetch.spec.whatwg.org/#concept-cors-check)
 /// for `request` and `response`.
@@ -35,7 +36,7 @@ pub fn cors_check(
     let serialized_origin = request.origin_serialized.as_str();
 
     // 1-2. Get Access-Control-Allow-Origin; null (absent) is failure.
-    let allow_origin = response.headers.get_ref(ACAO);
+    let allow_origin = response.headers.get_ref(&ACAO);
     let origin_ok = match allow_origin.as_deref() {
         None => false,
         // 3. Without credentials, `*` is success (and ends the check).
@@ -52,7 +53,7 @@ pub fn cors_check(
         Some(value) => value == serialized_origin,
     };
     if !origin_ok {
-        let lines: Vec<String> = response.headers.values(ACAO).map(str::to_owned).collect();
+        let lines: Vec<String> = response.headers.values(&ACAO).map(str::to_owned).collect();
         let failure = Failure::AllowOrigin { stage, status: response.status, lines, credentials: include };
         trace.record(|| {
             Step::new(origin_id, "Access-Control-Allow-Origin allows the request's origin", Verdict::Fail, spec::CORS_CHECK)
@@ -80,7 +81,7 @@ pub fn cors_check(
         return Ok(());
     }
     // 6-8. With credentials, Access-Control-Allow-Credentials must be `true`.
-    let allow_credentials = response.headers.get_ref(ACAC);
+    let allow_credentials = response.headers.get_ref(&ACAC);
     if allow_credentials.as_deref() == Some("true") {
         trace.record(|| {
             Step::new(credentials_id, "Access-Control-Allow-Credentials is true", Verdict::Pass, spec::CORS_CHECK)

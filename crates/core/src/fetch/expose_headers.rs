@@ -3,13 +3,13 @@
 //!
 //! <https://fetch.spec.whatwg.org/#concept-filtered-response-cors>
 
-use crate::fetch::forbidden::is_forbidden_response_header_name;
-use crate::http::header::HeaderList;
+use crate::fetch::forbidden::is_forbidden_response_header;
 use crate::fetch::response::Tainting;
-use crate::fetch::safelist::is_cors_safelisted_response_header_name;
+use crate::fetch::safelist::is_cors_safelisted_response_header;
+use crate::http::header::{HeaderList, HeaderName, eq_lower};
 use crate::http::token::{TokenList, parse_header_token_list};
 
-const NAME: &str = "access-control-expose-headers";
+const NAME: HeaderName = HeaderName::known("access-control-expose-headers");
 
 /// What `Access-Control-Expose-Headers` exposes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub enum Exposed<'a> {
 /// Reads `Access-Control-Expose-Headers` for a request with or without
 /// credentials. An invalid list exposes nothing (both browsers discard it).
 pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed<'_> {
-    let Ok(Some(names)) = parse_header_token_list(headers, NAME) else { return Exposed::Nothing };
+    let Ok(Some(names)) = parse_header_token_list(headers, &NAME) else { return Exposed::Nothing };
     if names.is_empty() {
         Exposed::Nothing
     } else if !credentials && names.contains(&"*") {
@@ -55,38 +55,33 @@ pub fn exposed(headers: &HeaderList, credentials: bool) -> Exposed<'_> {
 /// );
 /// ```
 pub fn visible_headers(headers: &HeaderList, tainting: Tainting, credentials: bool) -> Vec<String> {
-    visible_header_names(headers, tainting, credentials).into_iter().map(str::to_owned).collect()
+    visible_header_names(headers, tainting, credentials).into_iter().map(|name| name.as_str().to_owned()).collect()
 }
 
 /// [`visible_headers`], borrowing the names from the response (no
 /// allocation per name: the path a server takes).
-pub fn visible_header_names(headers: &HeaderList, tainting: Tainting, credentials: bool) -> Vec<&str> {
+pub fn visible_header_names(headers: &HeaderList, tainting: Tainting, credentials: bool) -> Vec<&HeaderName> {
     let exposed = match tainting {
         Tainting::Opaque => return Vec::new(),
         Tainting::Basic => Exposed::All,
         Tainting::Cors => exposed(headers, credentials),
     };
-    let mut names: Vec<&str> = Vec::with_capacity(headers.len());
-    names.extend(
-        headers
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .filter(|name| !is_forbidden_response_header_name(name))
-            .filter(|name| {
-                is_cors_safelisted_response_header_name(name)
-                    || match &exposed {
-                        Exposed::Nothing => false,
-                        Exposed::All => true,
-                        // `name` is lower-case: only the listed side needs folding.
-                        Exposed::Names(list) => list.iter().any(|n| eq_lower(n, name)),
+    let mut names: Vec<&HeaderName> = Vec::with_capacity(headers.len());
+    for (name, _) in headers.iter() {
+        let visible = is_cors_safelisted_response_header(name)
+            || (!is_forbidden_response_header(name)
+                && match &exposed {
+                    Exposed::Nothing => false,
+                    Exposed::All => true,
+                    Exposed::Names(list) => {
+                        let name = name.as_str();
+                        list.iter().any(|listed| eq_lower(listed, name))
                     }
-            }),
-    );
+                });
+        if visible {
+            names.push(name);
+        }
+    }
     crate::sort::sort_dedup(&mut names);
     names
-}
-
-/// Whether `any_case` is `lower` (lower-case) in any case.
-fn eq_lower(any_case: &str, lower: &str) -> bool {
-    any_case.len() == lower.len() && any_case.bytes().zip(lower.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::http::header::HeaderName;
+use crate::http::header::{HeaderName, KnownSet};
 use crate::http::method::is_forbidden_method;
 use crate::browsers::profile::{Profile, UserAgentHeader};
 use crate::http::token::get_decode_split;
@@ -99,8 +99,20 @@ pub fn forbidden_request_header(
     None
 }
 
-/// A [forbidden response-header name](https://fetch.spec.whatwg.org/#forbidden-response-header-name):
-/// `Set-Cookie` or `Set-Cookie2`, which a page never reads.
+/// The [forbidden response-header names](https://fetch.spec.whatwg.org/#forbidden-response-header-name):
+/// `Set-Cookie` and `Set-Cookie2`, which a page never reads.
+pub const FORBIDDEN_RESPONSE_HEADER_NAMES: [&str; 2] = ["set-cookie", "set-cookie2"];
+
+/// [`FORBIDDEN_RESPONSE_HEADER_NAMES`] as a bit set over well-known names.
+const FORBIDDEN_RESPONSE_HEADERS: KnownSet = KnownSet::of(&FORBIDDEN_RESPONSE_HEADER_NAMES);
+
+/// A [forbidden response-header name](https://fetch.spec.whatwg.org/#forbidden-response-header-name)
+/// (lower-case): `Set-Cookie` or `Set-Cookie2`, which a page never reads.
 pub fn is_forbidden_response_header_name(name: &str) -> bool {
-    matches!(name, "set-cookie" | "set-cookie2")
+    FORBIDDEN_RESPONSE_HEADER_NAMES.contains(&name)
+}
+
+/// [`is_forbidden_response_header_name`] for a parsed name: a bit test.
+pub fn is_forbidden_response_header(name: &HeaderName) -> bool {
+    FORBIDDEN_RESPONSE_HEADERS.contains(name)
 }

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::http::header::HeaderList;
+use crate::http::header::{HeaderList, HeaderName};
 use crate::browsers::profile::{MaxAgeSyntax, Profile};
 
-const NAME: &str = "access-control-max-age";
+const NAME: HeaderName = HeaderName::known("access-control-max-age");
 
 /// How the header was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -52,8 +52,9 @@ pub struct MaxAge {
 /// ```
 pub fn max_age(headers: &HeaderList, profile: &Profile) -> MaxAge {
     let default = MaxAge { seconds: profile.max_age_default, reading: MaxAgeReading::Absent };
-    let lines = headers.values(NAME).count();
-    let Some(value) = headers.get_ref(NAME) else { return default };
+    let Some(value) = headers.get_ref(&NAME) else { return default };
+    // (Two lines or more come back combined, as an owned value.)
+    let one_line = matches!(value, std::borrow::Cow::Borrowed(_));
     let capped = |seconds: u64| match profile.max_age_cap {
         Some(cap) if seconds > cap => MaxAge { seconds: cap, reading: MaxAgeReading::Capped },
         _ => MaxAge { seconds, reading: MaxAgeReading::Parsed },
@@ -63,7 +64,7 @@ pub fn max_age(headers: &HeaderList, profile: &Profile) -> MaxAge {
         // delta-seconds = 1*DIGIT; a second header is failure too (the ABNF
         // allows one); failure means 5 seconds.
         MaxAgeSyntax::DeltaSeconds => {
-            if digits && lines == 1 {
+            if digits && one_line {
                 capped(value.parse::<u64>().unwrap_or(u64::MAX))
             } else {
                 MaxAge { seconds: profile.max_age_default, reading: MaxAgeReading::InvalidDefault }

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::http::header::{HeaderList, HeaderName};
+use crate::http::header::{HeaderList, HeaderName, KnownSet};
 use crate::http::mime::parse_mime_type;
 use crate::browsers::profile::{Profile, RepeatedRequestHeaders};
 use crate::http::range::parse_single_range;
@@ -302,13 +302,24 @@ pub fn cors_unsafe_request_header_names(headers: &HeaderList, profile: &Profile)
     out
 }
 
-/// A [CORS-safelisted response-header name](https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name),
-/// before any `Access-Control-Expose-Headers`.
+/// The [CORS-safelisted response-header names](https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name),
+/// readable before any `Access-Control-Expose-Headers`.
+pub const CORS_SAFELISTED_RESPONSE_HEADER_NAMES: [&str; 7] =
+    ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
+
+/// [`CORS_SAFELISTED_RESPONSE_HEADER_NAMES`] as a bit set over well-known names.
+const CORS_SAFELISTED_RESPONSE_HEADERS: KnownSet = KnownSet::of(&CORS_SAFELISTED_RESPONSE_HEADER_NAMES);
+
+/// A [CORS-safelisted response-header name](https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name)
+/// (lower-case), before any `Access-Control-Expose-Headers`.
 pub fn is_cors_safelisted_response_header_name(name: &str) -> bool {
-    matches!(
-        name,
-        "cache-control" | "content-language" | "content-length" | "content-type" | "expires" | "last-modified" | "pragma"
-    )
+    CORS_SAFELISTED_RESPONSE_HEADER_NAMES.contains(&name)
+}
+
+/// [`is_cors_safelisted_response_header_name`] for a parsed name: a bit
+/// test (a page's every response header goes through it).
+pub fn is_cors_safelisted_response_header(name: &HeaderName) -> bool {
+    CORS_SAFELISTED_RESPONSE_HEADERS.contains(name)
 }
 
 /// A [CORS non-wildcard request-header name](https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name):

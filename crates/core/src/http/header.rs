@@ -30,12 +30,24 @@ use crate::http::token::{is_byte_string, is_token, is_valid_header_value, normal
 /// assert!(HeaderName::parse("X Custom").is_err());
 /// ```
 #[derive(Clone)]
-pub struct HeaderName(Repr);
+pub struct HeaderName {
+    text: Repr,
+    /// A well-known name's place in [`WELL_KNOWN`], [`NOT_KNOWN`] for any
+    /// other. Two well-known names compare as two bytes, and a rule over
+    /// well-known names (a safelist, say) is a bit test: the lookups and
+    /// rules a server runs on every answer compare no text. Every
+    /// constructor looks in the table first, so a name has an index exactly
+    /// when its text is well known.
+    index: u8,
+}
+
+/// The `index` of a name that is not well known.
+const NOT_KNOWN: u8 = u8::MAX;
 
 #[derive(Clone)]
 enum Repr {
     /// A lower-case token with a static home: a well-known name (see
-    /// [`well_known`]), or one the crate writes in its code.
+    /// [`WELL_KNOWN`]), or one the crate writes in its code.
     Static(&'static str),
     /// Any other lower-case token.
     Shared(Arc<str>),
@@ -44,7 +56,9 @@ enum Repr {
 /// The names whose parse allocates nothing: the request headers browsers
 /// send, the CORS protocol's, and the response headers the engine reads.
 /// (A table, not a `match`: the match compiled to 6 KB of the page's wasm.)
-const WELL_KNOWN: [&str; 41] = [
+/// Sorted, so that indexes order as the text does; at most 64, so that a
+/// [`KnownSet`] is one word.
+const WELL_KNOWN: [&str; 42] = [
     "accept",
     "accept-encoding",
     "accept-language",
@@ -83,14 +97,140 @@ const WELL_KNOWN: [&str; 41] = [
     "sec-fetch-site",
     "server",
     "set-cookie",
+    "set-cookie2",
     "user-agent",
     "vary",
     "x-requested-with",
 ];
 
-/// The static home of the lower-case name `lower`, when it is well known.
-fn well_known(lower: &[u8]) -> Option<&'static str> {
-    WELL_KNOWN.iter().copied().find(|known| known.as_bytes() == lower)
+/// The index in [`WELL_KNOWN`] of the lower-case name `lower`, when it is
+/// well known: a look in [`KNOWN_SLOTS`], and one comparison of text
+/// (rarely two or three). Every name a request or a response carries goes
+/// through here once.
+fn well_known(lower: &[u8]) -> Option<u8> {
+    let mut slot = known_slot(lower)?;
+    loop {
+        let index = KNOWN_SLOTS[slot].checked_sub(1)?;
+        if WELL_KNOWN[usize::from(index)].as_bytes() == lower {
+            return Some(index);
+        }
+        slot = (slot + 1) % KNOWN_SLOTS.len();
+    }
+}
+
+/// Where a name's search in [`KNOWN_SLOTS`] starts: a hash of its length
+/// and three of its bytes (each well-known name sits within three slots of
+/// its start: a test checks it). `None` for a name shorter than two bytes, which is never well
+/// known.
+const fn known_slot(name: &[u8]) -> Option<usize> {
+    let len = name.len();
+    if len < 2 {
+        return None;
+    }
+    Some(((len << 2) ^ name[len - 2] as usize ^ ((name[len - 1] as usize) << 1) ^ ((name[0] as usize) << 3)) % 128)
+}
+
+/// An open-addressed hash table of [`WELL_KNOWN`]: each slot holds a name's
+/// index plus one, or 0 when empty (a third of the slots are used, so a
+/// search for an unknown name soon meets an empty one).
+const KNOWN_SLOTS: [u8; 128] = {
+    let mut slots = [0_u8; 128];
+    let mut i = 0;
+    while i < WELL_KNOWN.len() {
+        let Some(mut slot) = known_slot(WELL_KNOWN[i].as_bytes()) else { panic!("a one-byte well-known name") };
+        while slots[slot] != 0 {
+            slot = (slot + 1) % 128;
+        }
+        slots[slot] = i as u8 + 1;
+        i += 1;
+    }
+    slots
+};
+
+/// [`well_known`] for constants: the index of `name`, which must be well
+/// known (a compile error otherwise).
+#[expect(clippy::panic, reason = "evaluated in constants, where the panic is a compile error")]
+const fn known_index(name: &str) -> u8 {
+    let name = name.as_bytes();
+    let mut i = 0;
+    while i < WELL_KNOWN.len() {
+        let known = WELL_KNOWN[i].as_bytes();
+        if known.len() == name.len() {
+            let mut j = 0;
+            while j < known.len() && known[j] == name[j] {
+                j += 1;
+            }
+            if j == known.len() {
+                return i as u8;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a well-known header name")
+}
+
+/// Whether `any_case` is `lower` (a lower-case name: a [`HeaderName`]'s
+/// text) in any case, `X-Request-Id` for `x-request-id`: how the names a
+/// response lists are matched. Only `any_case` needs folding, eight bytes
+/// at a time.
+#[inline]
+pub(crate) fn eq_lower(any_case: &str, lower: &str) -> bool {
+    let (any_case, lower) = (any_case.as_bytes(), lower.as_bytes());
+    if any_case.len() != lower.len() {
+        return false;
+    }
+    let mut i = 0;
+    while let (Some(a), Some(b)) = (any_case.get(i..i + 8), lower.get(i..i + 8)) {
+        let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else { return false };
+        if ascii_lowercase_word(u64::from_le_bytes(a)) != u64::from_le_bytes(b) {
+            return false;
+        }
+        i += 8;
+    }
+    any_case[i..].iter().zip(&lower[i..]).all(|(a, b)| a.to_ascii_lowercase() == *b)
+}
+
+/// Eight bytes lower-cased at once, each as `u8::to_ascii_lowercase` does
+/// it: `A`-`Z` gain 0x20, every other byte (0x80 and above too) is kept.
+fn ascii_lowercase_word(word: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = word & !HIGH;
+    // Bit 7 of each byte: at least `A` (0x41 + 0x3f = 0x80), above `Z`
+    // (0x5b + 0x25 = 0x80). With bit 7 cleared first, neither sum carries
+    // into the next byte; a byte that had bit 7 set is left out.
+    let at_least_a = low.wrapping_add(0x3f3f_3f3f_3f3f_3f3f);
+    let above_z = low.wrapping_add(0x2525_2525_2525_2525);
+    let upper = at_least_a & !above_z & !word & HIGH;
+    word | (upper >> 2)
+}
+
+/// A set of well-known header names, one bit each: what a rule over
+/// well-known names (a safelist) compiles to, so that applying it to a
+/// [`HeaderName`] is a bit test. Build it in a constant from the rule's list
+/// of names, which stays the rule's one written form.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KnownSet(u64);
+
+const _: () = assert!(WELL_KNOWN.len() <= 64);
+
+impl KnownSet {
+    /// The set of `names`, each of which must be well known (a compile
+    /// error otherwise, in a constant).
+    pub(crate) const fn of(names: &[&str]) -> KnownSet {
+        let mut bits = 0_u64;
+        let mut i = 0;
+        while i < names.len() {
+            bits |= 1 << known_index(names[i]);
+            i += 1;
+        }
+        KnownSet(bits)
+    }
+
+    /// Whether `name` is in the set (a name that is not well known never is).
+    pub(crate) fn contains(self, name: &HeaderName) -> bool {
+        // (`NOT_KNOWN` is past the last bit: `checked_shl` gives `None`.)
+        1_u64.checked_shl(u32::from(name.index)).is_some_and(|bit| self.0 & bit != 0)
+    }
 }
 
 /// The longest name lower-cased on the stack (a longer one, rare, goes
@@ -133,29 +273,36 @@ impl HeaderName {
         }
         let bytes = name.as_bytes();
         if bytes.len() > STACK_NAME_LEN {
-            return Ok(HeaderName(Repr::Shared(Arc::from(name.to_ascii_lowercase()))));
+            return Ok(HeaderName { text: Repr::Shared(Arc::from(name.to_ascii_lowercase())), index: NOT_KNOWN });
         }
         let mut buffer = [0_u8; STACK_NAME_LEN];
         let lower = &mut buffer[..bytes.len()];
         lower.copy_from_slice(bytes);
         lower.make_ascii_lowercase();
         if let Some(known) = well_known(lower) {
-            return Ok(HeaderName(Repr::Static(known)));
+            return Ok(HeaderName { text: Repr::Static(WELL_KNOWN[usize::from(known)]), index: known });
         }
         // A token is ASCII, and so is its lower case.
         let lower = std::str::from_utf8(lower).map_err(|_| InvalidHeaderName)?;
-        Ok(HeaderName(Repr::Shared(Arc::from(lower))))
+        Ok(HeaderName { text: Repr::Shared(Arc::from(lower)), index: NOT_KNOWN })
     }
 
     /// A name known to be a lower-case token.
     pub(crate) fn from_static(name: &'static str) -> HeaderName {
         debug_assert!(is_token(name) && name.bytes().all(|b| !b.is_ascii_uppercase()));
-        HeaderName(Repr::Static(name))
+        HeaderName { text: Repr::Static(name), index: well_known(name.as_bytes()).unwrap_or(NOT_KNOWN) }
+    }
+
+    /// A well-known name, for a constant (a compile error when `name` is
+    /// not in the table).
+    pub(crate) const fn known(name: &str) -> HeaderName {
+        let index = known_index(name);
+        HeaderName { text: Repr::Static(WELL_KNOWN[index as usize]), index }
     }
 
     /// The lower-case name.
     pub fn as_str(&self) -> &str {
-        match &self.0 {
+        match &self.text {
             Repr::Static(name) => name,
             Repr::Shared(name) => name,
         }
@@ -164,7 +311,12 @@ impl HeaderName {
 
 // Names compare, hash and order as their text, however they are held.
 impl PartialEq for HeaderName {
+    #[inline]
     fn eq(&self, other: &HeaderName) -> bool {
+        // (A name has an index exactly when its text is well known.)
+        if self.index != NOT_KNOWN || other.index != NOT_KNOWN {
+            return self.index == other.index;
+        }
         self.as_str() == other.as_str()
     }
 }
@@ -185,8 +337,12 @@ impl PartialOrd for HeaderName {
 
 impl Ord for HeaderName {
     fn cmp(&self, other: &HeaderName) -> std::cmp::Ordering {
-        // The text's order. Most names differ in their first byte: compared
-        // there first, sorting a request's names seldom calls memcmp.
+        // The text's order: the table's, between two well-known names. Most
+        // other names differ in their first byte: compared there first,
+        // sorting a request's names seldom calls memcmp.
+        if self.index != NOT_KNOWN && other.index != NOT_KNOWN {
+            return self.index.cmp(&other.index);
+        }
         let (a, b) = (self.as_str().as_bytes(), other.as_str().as_bytes());
         a.first().cmp(&b.first()).then_with(|| a.cmp(b))
     }
@@ -232,6 +388,33 @@ pub fn parse_header_value(value: &str) -> Result<String, InvalidHeaderValue> {
     }
 }
 
+/// A name to look a header up by: a lower-case `str`, or a [`HeaderName`]
+/// (compared by index when well known, which is why the engine's own
+/// lookups pass one).
+pub trait AsHeaderName: sealed::Sealed {
+    /// Whether `name` is this one.
+    fn is(&self, name: &HeaderName) -> bool;
+}
+
+impl AsHeaderName for str {
+    fn is(&self, name: &HeaderName) -> bool {
+        name.as_str() == self
+    }
+}
+
+impl AsHeaderName for HeaderName {
+    #[inline]
+    fn is(&self, name: &HeaderName) -> bool {
+        self == name
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for str {}
+    impl Sealed for super::HeaderName {}
+}
+
 /// An ordered list of headers; a name may appear more than once.
 ///
 /// <https://fetch.spec.whatwg.org/#concept-header-list>
@@ -268,13 +451,13 @@ impl HeaderList {
     }
 
     /// Whether the list holds `name`.
-    pub fn contains(&self, name: &str) -> bool {
-        self.0.iter().any(|(n, _)| n.as_str() == name)
+    pub fn contains(&self, name: &(impl AsHeaderName + ?Sized)) -> bool {
+        self.0.iter().any(|(n, _)| name.is(n))
     }
 
     /// [Gets](https://fetch.spec.whatwg.org/#concept-header-list-get) `name`:
     /// the values of every header with that name joined by `, `, or `None`.
-    pub fn get(&self, name: &str) -> Option<String> {
+    pub fn get(&self, name: &(impl AsHeaderName + ?Sized)) -> Option<String> {
         let mut values = self.values(name);
         let first = values.next()?;
         let mut combined = first.to_owned();
@@ -287,7 +470,7 @@ impl HeaderList {
 
     /// Like [`get`](Self::get), borrowing when there is a single line (the
     /// common case, so the server's path does not allocate).
-    pub fn get_ref(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+    pub fn get_ref(&self, name: &(impl AsHeaderName + ?Sized)) -> Option<std::borrow::Cow<'_, str>> {
         let mut values = self.values(name);
         let first = values.next()?;
         match values.next() {
@@ -304,8 +487,8 @@ impl HeaderList {
     }
 
     /// The value of each header named `name`, one per line, in order.
-    pub fn values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> {
-        self.0.iter().filter(move |(n, _)| n.as_str() == name).map(|(_, v)| v.as_str())
+    pub fn values<'a>(&'a self, name: &(impl AsHeaderName + ?Sized)) -> impl Iterator<Item = &'a str> {
+        self.0.iter().filter(move |(n, _)| name.is(n)).map(|(_, v)| v.as_str())
     }
 
     /// The headers, in order.
@@ -403,14 +586,84 @@ mod tests {
             assert_eq!(format!("{parsed:?}"), format!("HeaderName({lower:?})"));
         }
         assert!(HeaderName::parse("accept").unwrap() < HeaderName::parse("X-A").unwrap());
-        // Every well-known name is a lower-case token, known as itself.
-        for name in WELL_KNOWN {
+        // Every well-known name is a lower-case token, known as itself, in
+        // the text's order (so that indexes order as the text does).
+        for (i, name) in WELL_KNOWN.iter().enumerate() {
             assert!(is_token(name) && name.bytes().all(|b| !b.is_ascii_uppercase()), "{name}");
-            assert_eq!(well_known(name.as_bytes()), Some(name));
+            assert_eq!(well_known(name.as_bytes()), Some(i as u8), "{name}");
+            assert_eq!(known_index(name), i as u8);
+            assert!(i == 0 || WELL_KNOWN[i - 1] < *name, "{name} out of order");
+            assert_eq!(usize::from(HeaderName::parse(&name.to_ascii_uppercase()).unwrap().index), i);
+            assert_eq!(usize::from(HeaderName::from_static(name).index), i);
+            let start = known_slot(name.as_bytes()).unwrap();
+            let at = KNOWN_SLOTS.iter().position(|&slot| usize::from(slot) == i + 1).unwrap();
+            assert!((at + KNOWN_SLOTS.len() - start) % KNOWN_SLOTS.len() < 3, "{name} is {start} to {at}");
+            // Near misses are not well known.
+            for near in [&name[1..], &name[..name.len() - 1], &format!("{name}s"), &format!("x{name}")] {
+                assert_eq!(well_known(near.as_bytes()).is_some(), WELL_KNOWN.contains(&near), "{near}");
+            }
         }
-        assert!(matches!(HeaderName::parse("Content-Type").unwrap().0, Repr::Static("content-type")));
-        assert!(matches!(HeaderName::parse("X-Custom").unwrap().0, Repr::Shared(_)));
+        for unknown in ["", "a", "x-custom", "set-cookie3", "Accept", "sec-ch-ua-arch"] {
+            assert_eq!(well_known(unknown.as_bytes()), None, "{unknown}");
+        }
+        let content_type = HeaderName::parse("Content-Type").unwrap();
+        assert!(matches!(content_type.text, Repr::Static("content-type")) && content_type.index != NOT_KNOWN);
+        let invalid = HeaderName::from_static("x-invalid");
+        assert!(matches!(invalid.text, Repr::Static("x-invalid")) && invalid.index == NOT_KNOWN);
+        let custom = HeaderName::parse("X-Custom").unwrap();
+        assert!(matches!(custom.text, Repr::Shared(_)) && custom.index == NOT_KNOWN);
         assert_eq!(HeaderName::parse(&format!("{long}\u{e9}")), Err(InvalidHeaderName));
+    }
+
+    /// Names order as their text whichever way each is held (well known
+    /// by index, static, shared), and equal only when their text is.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn names_held_every_way_order_and_compare_as_their_text() {
+        let texts =
+            ["vary", "x-custom", "accept", "content-type", "a", "zz", "set-cookie2", "set-cookie", "sec-ch-ua", "sec-ch", "origin", "origins"];
+        let mut names: Vec<HeaderName> = texts.iter().map(|t| HeaderName::parse(t).unwrap()).collect();
+        names.push(HeaderName::from_static("x-invalid"));
+        names.push(HeaderName::from_static("host"));
+        for a in &names {
+            for b in &names {
+                assert_eq!(a.cmp(b), a.as_str().cmp(b.as_str()), "{a} {b}");
+                assert_eq!(a == b, a.as_str() == b.as_str(), "{a} {b}");
+            }
+        }
+    }
+
+    /// `eq_lower` is the standard library's ASCII case-insensitive
+    /// equality against a lower-case name, at every length around its
+    /// eight-byte steps, for every byte a token may hold and the bytes next
+    /// to the letters (`@`, `[`, `` ` ``, `{`, `^` against `~`).
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn eq_lower_is_ascii_case_insensitive_equality() {
+        let alphabet: Vec<u8> = (0x20..0x7f_u8).collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in 0..34 {
+            for _ in 0..200 {
+                let lower: Vec<u8> = (0..len).map(|_| alphabet[next() as usize % alphabet.len()].to_ascii_lowercase()).collect();
+                let mut any: Vec<u8> = lower.iter().map(|&b| if next() % 2 == 0 { b.to_ascii_uppercase() } else { b }).collect();
+                if len > 0 && next() % 2 == 0 {
+                    let at = next() as usize % len;
+                    any[at] = alphabet[next() as usize % alphabet.len()];
+                }
+                let (any, lower) = (std::str::from_utf8(&any).unwrap(), std::str::from_utf8(&lower).unwrap());
+                assert_eq!(eq_lower(any, lower), any.eq_ignore_ascii_case(lower), "{any:?} {lower:?}");
+            }
+        }
+        for (a, b) in [("^", "~"), ("@", "`"), ("[", "{"), ("X-A^B-CDEFG", "x-a~b-cdefg"), ("ABCDEFGH", "abcdefgh")] {
+            assert_eq!(eq_lower(a, b), a.eq_ignore_ascii_case(b), "{a} {b}");
+        }
+        for (a, b) in [("x-é", "x-\u{c9}"), ("X-ÉTAG-ABCD", "x-étag-abcd"), ("\u{c1}bcdefgh", "\u{e1}bcdefgh")] {
+            assert_eq!(eq_lower(a, b), a.eq_ignore_ascii_case(b), "{a} {b}");
+        }
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]

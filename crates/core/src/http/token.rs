@@ -109,7 +109,7 @@ pub type TokenList<'a> = smallvec::SmallVec<[&'a str; 8]>;
 /// The first element that is not a token.
 pub fn parse_header_token_list<'a>(
     headers: &'a crate::http::header::HeaderList,
-    name: &str,
+    name: &(impl crate::http::header::AsHeaderName + ?Sized),
 ) -> Result<Option<TokenList<'a>>, &'a str> {
     let mut lines = headers.values(name).peekable();
     if lines.peek().is_none() {
