@@ -207,9 +207,9 @@ impl Decision {
         Decision {
             browser,
             url: url.to_owned(),
-            page_origin: client.origin.to_string(),
+            page_origin: client.origin.ascii_serialization(),
             context: client.kind,
-            top_origin: client.top_origin.to_string(),
+            top_origin: client.top_origin.ascii_serialization(),
             request: None,
             redirected_request: None,
             origin_comparison: None,
@@ -495,7 +495,7 @@ fn run(
                 // request's is null (a redirect tainted it; otherwise the
                 // request's serialized origin is the page's).
                 if profile.redirect_preflight_origin == RedirectPreflightOrigin::PageOrigin && request.origin_serialized == "null" {
-                    asked.origin = request.origin.to_string();
+                    asked.origin = request.origin.ascii_serialization();
                 }
                 let origin = asked.origin.as_str();
                 let credentials = request.includes_credentials();
@@ -872,9 +872,9 @@ fn fail(
     let place = Place {
         url: request.url_str().to_owned(),
         first_url: (request.redirect_count() > 0).then(|| request.first_url().to_string()),
-        initiator: request.origin.to_string(),
+        initiator: request.origin.ascii_serialization(),
         origin: request.origin_serialized.clone(),
-        top_origin: client.top_origin.to_string(),
+        top_origin: client.top_origin.ascii_serialization(),
         page_url: crate::browsers::firefox::document_url(&client.origin, &client.top_origin),
         location,
         cors,

@@ -209,7 +209,7 @@ impl NetworkEnvironment {
     pub fn space_of(&self, origin: &Origin) -> Option<AddressSpace> {
         // (The serialized origin is written only when spaces are stated.)
         if !self.address_space.is_empty()
-            && let Some(space) = self.address_space.get(&origin.to_string())
+            && let Some(space) = self.address_space.get(&origin.ascii_serialization())
         {
             return Some(*space);
         }

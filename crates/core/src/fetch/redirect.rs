@@ -183,7 +183,7 @@ pub fn redirected(request: &FetchRequest, status: u16, location: Url) -> (FetchR
     next.redirected_from.push(request.url.clone());
     next.url = location;
     let tainted = has_redirect_tainted_origin(&next.origin, next.redirected_from.iter().chain([&next.url]));
-    next.origin_serialized = if tainted { "null".to_owned() } else { next.origin.to_string() };
+    next.origin_serialized = if tainted { "null".to_owned() } else { next.origin.ascii_serialization() };
     (next, rewrite)
 }
 

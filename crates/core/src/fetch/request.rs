@@ -370,7 +370,7 @@ impl FetchRequest {
         }
         Ok(FetchRequest {
             origin: origin.clone(),
-            origin_serialized: origin.to_string(),
+            origin_serialized: origin.ascii_serialization(),
             url,
             method,
             headers,
