@@ -67,6 +67,18 @@ pub fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
     v.dedup();
 }
 
+/// A xorshift generator for tests that pick at random: the same numbers
+/// from the same seed on every run and every target.
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,13 +87,7 @@ mod tests {
     /// none, against the standard library's sort.
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn sorts_as_the_standard_library_does() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for len in (0..70).chain([255, 256, 1000]) {
             for spread in [3, 1 << 40] {
                 let v: Vec<u64> = (0..len).map(|_| next() % spread).collect();

@@ -688,13 +688,7 @@ mod tests {
             .chain(["a", "accepts", "access-control", "b-", "sec-ch", "x-request-id", "zz", "x-"].map(|n| HeaderName::parse(n).unwrap()))
             .chain([HeaderName::from_static("host"), HeaderName::from_static("x-invalid")])
             .collect();
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::sort::xorshift(0x2545_f491_4f6c_dd1d);
         for len in 0..40 {
             for _ in 0..20 {
                 let names: Vec<HeaderName> = (0..len).map(|_| pool[next() as usize % pool.len()].clone()).collect();
@@ -719,18 +713,12 @@ mod tests {
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn eq_lower_is_ascii_case_insensitive_equality() {
         let alphabet: Vec<u8> = (0x20..0x7f_u8).collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::sort::xorshift(0x9e37_79b9_7f4a_7c15);
         for len in 0..34 {
             for _ in 0..200 {
                 let lower: Vec<u8> = (0..len).map(|_| alphabet[next() as usize % alphabet.len()].to_ascii_lowercase()).collect();
-                let mut any: Vec<u8> = lower.iter().map(|&b| if next() % 2 == 0 { b.to_ascii_uppercase() } else { b }).collect();
-                if len > 0 && next() % 2 == 0 {
+                let mut any: Vec<u8> = lower.iter().map(|&b| if next().is_multiple_of(2) { b.to_ascii_uppercase() } else { b }).collect();
+                if len > 0 && next().is_multiple_of(2) {
                     let at = next() as usize % len;
                     any[at] = alphabet[next() as usize % alphabet.len()];
                 }
