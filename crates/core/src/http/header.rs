@@ -210,7 +210,7 @@ fn ascii_lowercase_word(word: u64) -> u64 {
 /// well-known names (a safelist) compiles to, so that applying it to a
 /// [`HeaderName`] is a bit test. Build it in a constant from the rule's list
 /// of names, which stays the rule's one written form.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct KnownSet(u64);
 
 const _: () = assert!(WELL_KNOWN.len() <= 64);
@@ -230,35 +230,34 @@ impl KnownSet {
 
     /// Whether `name` is in the set (a name that is not well known never is).
     pub(crate) fn contains(self, name: &HeaderName) -> bool {
-        // (`NOT_KNOWN` is past the last bit: `checked_shl` gives `None`.)
-        1_u64.checked_shl(u32::from(name.index)).is_some_and(|bit| self.0 & bit != 0)
+        name.known_bit().is_some_and(|bit| self.0 & bit != 0)
     }
 }
 
 /// Header names gathered into a [sorted-lowercase set](https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set):
 /// a well-known name is one bit (the table is in the text's order, so the
-/// bits read in order are sorted), any other is kept aside and sorted at
-/// the end. A browser's request holds a dozen names, nearly all well known:
+/// bits read in order are sorted), any other is kept aside and put in its
+/// place at the end. A browser's request holds a dozen names, nearly all well known:
 /// gathering them costs no comparison, where sorting them cost thousands of
 /// instructions.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SortedNameSet {
-    known: u64,
+    known: KnownSet,
     others: Vec<HeaderName>,
 }
 
 impl SortedNameSet {
     /// Adds `name` (once: adding it again changes nothing).
     pub(crate) fn insert(&mut self, name: HeaderName) {
-        match 1_u64.checked_shl(u32::from(name.index)) {
-            Some(bit) => self.known |= bit,
+        match name.known_bit() {
+            Some(bit) => self.known.0 |= bit,
             None => self.others.push(name),
         }
     }
 
     /// The names, sorted, each once.
     pub(crate) fn into_vec(self) -> Vec<HeaderName> {
-        let SortedNameSet { mut known, others } = self;
+        let SortedNameSet { known: KnownSet(mut known), others } = self;
         let mut names = Vec::with_capacity(known.count_ones() as usize + others.len());
         while known != 0 {
             // (Below 64: a set bit's place.)
@@ -343,6 +342,12 @@ impl HeaderName {
     pub(crate) const fn known(name: &str) -> HeaderName {
         let index = known_index(name);
         HeaderName { text: Repr::Static(WELL_KNOWN[index as usize]), index }
+    }
+
+    /// A well-known name's bit in a [`KnownSet`]; `None` for any other
+    /// (`NOT_KNOWN` is past the last bit).
+    fn known_bit(&self) -> Option<u64> {
+        1_u64.checked_shl(u32::from(self.index))
     }
 
     /// The lower-case name.
