@@ -74,7 +74,7 @@ fn address_spaces_permissions_and_switches() {
     let client = Client::window(&top);
     let url = url::Url::parse("http://localhost:8080/x").expect("url");
     let env = |json: &str| -> NetworkEnvironment { serde_json::from_str(json).expect("an environment") };
-    let verdict = |browser: Browser, e: &NetworkEnvironment| local_network::check(browser.profile(), e, &client, &url, &Origin::from_url(&url)).verdict;
+    let verdict = |browser: Browser, e: &NetworkEnvironment| local_network::check(browser.profile(), e, &client, &Origin::from_url(&url)).verdict;
     // No environment: loopback to loopback.
     assert_eq!(verdict(Browser::Chrome, &NetworkEnvironment::default()), LocalNetworkVerdict::NotLocal);
     let public = env(r#"{"address_space": {"http://localhost:5050": "public"}}"#);

@@ -17,17 +17,90 @@ use crate::fetch::safelist::is_cors_non_wildcard_request_header_name;
 pub const CHROMIUM_MAX_URL_LEN: usize = 1024;
 
 /// A token (method or header name) and when it stops being usable.
-///
-/// The cache's text is shared (`Arc<str>`): every decision keeps a copy of
-/// the entries for its URL ([`PreflightCache::entries_for`]), which then
-/// costs no allocation per token, origin or URL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CachedToken {
     /// The method (case kept) or header name (lower-case).
-    #[serde(serialize_with = "as_str")]
-    pub token: Arc<str>,
+    pub token: TokenText,
     /// When it expires, in milliseconds on the simulation's clock.
     pub expires_ms: u64,
+}
+
+/// A cached token's text, read as a `str`.
+///
+/// Every decision keeps a copy of the entries for its URL
+/// ([`PreflightCache::entries_for`]), so the text is never copied: the
+/// tokens a preflight usually lists (a method the standard names, `*`, a
+/// well-known header name) come from static tables, and any other is
+/// shared (`Arc<str>`). Storing the usual preflight's grant then allocates
+/// nothing per token.
+#[derive(Clone)]
+pub struct TokenText(Text);
+
+#[derive(Clone)]
+enum Text {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+/// The methods a preflight usually lists, and `*`: cached without an
+/// allocation. (Methods keep their case: `patch` is not `PATCH`.)
+const COMMON_METHODS: [&str; 8] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "*"];
+
+impl TokenText {
+    /// A method, as listed (methods match case-sensitively).
+    fn method(token: &str) -> TokenText {
+        match COMMON_METHODS.iter().find(|m| **m == token) {
+            Some(common) => TokenText(Text::Static(common)),
+            None => TokenText(Text::Shared(token.into())),
+        }
+    }
+
+    /// A header name (or `*`), lower-cased: names match in any case.
+    fn header_name(token: &str) -> TokenText {
+        if token == "*" {
+            return TokenText(Text::Static("*"));
+        }
+        // A listed name is a token (the list was parsed), so it parses; a
+        // well-known one comes back static.
+        match HeaderName::parse(token).map(HeaderName::into_text) {
+            Ok(Ok(name)) => TokenText(Text::Static(name)),
+            Ok(Err(name)) => TokenText(Text::Shared(name)),
+            Err(_) => TokenText(Text::Shared(token.to_ascii_lowercase().into())),
+        }
+    }
+}
+
+impl std::ops::Deref for TokenText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match &self.0 {
+            Text::Static(text) => text,
+            Text::Shared(text) => text,
+        }
+    }
+}
+
+// Tokens compare as their text, however it is held.
+impl PartialEq for TokenText {
+    fn eq(&self, other: &TokenText) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for TokenText {}
+
+impl std::fmt::Debug for TokenText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// As a JSON string, as a `String` writes.
+impl Serialize for TokenText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
 }
 
 /// What the cache holds for one (origin, URL, credentials) key.
@@ -295,15 +368,11 @@ enum Case {
 
 impl Case {
     /// `token` as the cache keeps it.
-    fn stored(self, token: &str) -> Arc<str> {
-        let mut stored: Arc<str> = token.into();
-        if self == Case::Lower
-            && let Some(text) = Arc::get_mut(&mut stored)
-        {
-            // Just made, so not shared: lower-cased in place.
-            text.make_ascii_lowercase();
+    fn stored(self, token: &str) -> TokenText {
+        match self {
+            Case::Kept => TokenText::method(token),
+            Case::Lower => TokenText::header_name(token),
         }
-        stored
     }
 
     /// Whether `stored` (kept this way) is `token`: a stored header name is
@@ -324,5 +393,36 @@ fn merge(into: &mut Vec<CachedToken>, tokens: &[&str], case: Case, expires_ms: u
             Some(existing) => existing.expires_ms = expires_ms,
             None => into.push(CachedToken { token: case.stored(token), expires_ms }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cached token is its text (methods as listed, header names
+    /// lower-case), however it is held; the usual ones are static.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn tokens_are_their_text_however_held() {
+        let is_static = |t: &TokenText| matches!(t.0, Text::Static(_));
+        for (method, common) in [("GET", true), ("PUT", true), ("DELETE", true), ("*", true), ("patch", false), ("PROPFIND", false)] {
+            let token = Case::Kept.stored(method);
+            assert_eq!(&*token, method);
+            assert_eq!(is_static(&token), common, "{method}");
+        }
+        for (name, lower, known) in [
+            ("Content-Type", "content-type", true),
+            ("AUTHORIZATION", "authorization", true),
+            ("*", "*", true),
+            ("X-Request-Id", "x-request-id", false),
+        ] {
+            let token = Case::Lower.stored(name);
+            assert_eq!(&*token, lower);
+            assert_eq!(is_static(&token), known, "{name}");
+        }
+        assert_eq!(TokenText(Text::Static("GET")), TokenText(Text::Shared("GET".into())));
+        assert_ne!(TokenText(Text::Static("GET")), TokenText(Text::Shared("get".into())));
+        assert_eq!(serde_json::to_string(&Case::Lower.stored("X-A")).unwrap(), "\"x-a\"");
+        assert_eq!(format!("{:?}", Case::Kept.stored("PUT")), "\"PUT\"");
     }
 }

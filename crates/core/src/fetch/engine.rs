@@ -20,7 +20,7 @@ use crate::fetch::cache::{CacheEntry, CacheLookup, PreflightCache};
 use crate::fetch::classify::{PreflightReason, classify};
 use crate::fetch::client::{Client, ContextKind};
 use crate::fetch::cors_check::cors_check;
-use crate::fetch::expose_headers::visible_headers;
+use crate::fetch::expose_headers::visible_header_names;
 use crate::fetch::local_network::{self, LocalNetworkVerdict, NetworkEnvironment};
 use crate::fetch::preflight::{PreflightRequest, evaluate_preflight};
 use crate::fetch::redirect::{self, MAX_REDIRECTS, RedirectMode, includes_credentials, location_url};
@@ -183,8 +183,10 @@ pub struct Decision {
     pub url_list: Vec<String>,
     /// Every request the servers received, in order.
     pub served: Vec<Sent>,
-    /// The header names the page can read, sorted.
-    pub visible_headers: Vec<String>,
+    /// The header names the page can read, lower-case, sorted (names, not
+    /// text: a well-known name costs no allocation, another shares the
+    /// response's).
+    pub visible_headers: Vec<HeaderName>,
     /// The failure, when the fetch rejected.
     pub failure: Option<Failure>,
     /// The failure in each browser's words.
@@ -532,7 +534,7 @@ fn run(
         }
 
         // 5. Local Network Access: may the page reach this URL's address space?
-        let lna = local_network::check(profile, &setup.network, client, &request.url, &target);
+        let lna = local_network::check(profile, &setup.network, client, &target);
         if lna.initiator.is_some() && lna.target.is_some() && lna.initiator != lna.target {
             trace.record(|| {
                 let (verdict, detail) = match lna.verdict {
@@ -546,7 +548,7 @@ fn run(
                 Step::new("lna.check", "Local Network Access allows the request", verdict, spec::LOCAL_NETWORK_ACCESS)
                     .compare("page's address space", lna.initiator.map_or("(unknown)", |s| s.as_str()))
                     .compare("target's address space", lna.target.map_or("(unknown)", |s| s.as_str()))
-                    .compare("address", lna.address.clone())
+                    .compare("address", local_network::address(&request.url, &target))
                     .compare("permission", lna.permission.unwrap_or("(none needed)"))
                     .detail(detail)
             });
@@ -555,7 +557,7 @@ fn run(
             top_level_site: crate::browsers::firefox::document_url(&client.top_origin, &client.top_origin),
             initiator: crate::browsers::firefox::document_url(&client.origin, &client.top_origin),
             target: request.url_str().to_owned(),
-            address: lna.address.clone(),
+            address: local_network::address(&request.url, &target),
             secure_context: lna.secure_context,
             prompt_action: match lna.verdict {
                 LocalNetworkVerdict::Allowed { prompt_action } => prompt_action,
@@ -799,7 +801,7 @@ fn respond(
     decision.visible_headers = if opaque {
         Vec::new()
     } else {
-        visible_headers(&response.headers, tainting, request.includes_credentials())
+        visible_header_names(&response.headers, tainting, request.includes_credentials()).into_iter().cloned().collect()
     };
     let (outcome, status) = if opaque { (Outcome::Opaque, 0) } else { (Outcome::Ok, response.status) };
     decision.outcome = outcome;
@@ -827,7 +829,7 @@ fn respond(
         Step::new("response.visible-headers", "What the page can read", Verdict::Pass, spec::CORS_FILTERED)
             .compare("status", status.to_string())
             .compare("response type", response_type.as_str())
-            .compare("readable headers", decision.visible_headers.join(", "))
+            .compare("readable headers", decision.visible_headers.iter().map(HeaderName::as_str).collect::<Vec<_>>().join(", "))
             .detail(detail)
     });
 }

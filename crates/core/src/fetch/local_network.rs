@@ -277,9 +277,6 @@ pub struct LocalNetworkCheck {
     pub initiator: Option<AddressSpace>,
     /// The target's.
     pub target: Option<AddressSpace>,
-    /// The address connected to, `ip:port` (the host and port when the
-    /// address is not known).
-    pub address: String,
     /// The permission the step needs, in this browser's names.
     pub permission: Option<&'static str>,
     /// Whether the page is a secure context.
@@ -288,13 +285,11 @@ pub struct LocalNetworkCheck {
     pub verdict: LocalNetworkVerdict,
 }
 
-/// Checks a request from `client` to `url` (whose origin is
-/// `target_origin`) under `profile` in `env`.
-///
-/// <https://wicg.github.io/local-network-access/#integration-fetch>
-pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: &Url, target_origin: &Origin) -> LocalNetworkCheck {
-    let initiator = env.space_of(&client.top_origin);
-    let target = env.space_of(target_origin);
+/// The address a request to `url` (whose origin is `target_origin`)
+/// connects to, as the browsers' messages write it: `ip:port`, or the host
+/// and port when the address is not known. Written only for a message or
+/// the trace, not for every request.
+pub fn address(url: &Url, target_origin: &Origin) -> String {
     let port = url.port_or_known_default().unwrap_or_default();
     // An IPv6 address as the URL serializes it (in brackets, its own
     // writer); `localhost` as the loopback address it names.
@@ -305,6 +300,16 @@ pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: 
     };
     // (Written to a String, which cannot fail.)
     let _ = write!(address, ":{port}");
+    address
+}
+
+/// Checks a request from `client` to `target_origin` under `profile` in
+/// `env`.
+///
+/// <https://wicg.github.io/local-network-access/#integration-fetch>
+pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, target_origin: &Origin) -> LocalNetworkCheck {
+    let initiator = env.space_of(&client.top_origin);
+    let target = env.space_of(target_origin);
     let secure_context = client.is_secure_context();
     let step = match (initiator, target) {
         (Some(from), Some(to)) if to > from => {
@@ -316,7 +321,6 @@ pub fn check(profile: &Profile, env: &NetworkEnvironment, client: &Client, url: 
     let mut result = LocalNetworkCheck {
         initiator,
         target,
-        address,
         permission,
         secure_context,
         verdict: LocalNetworkVerdict::NotLocal,

@@ -914,7 +914,11 @@ pub fn prediction_of(id: &str, decision: &Decision) -> Prediction {
             console: decision.console(),
             status: if responded { decision.status } else { None },
             response_type: if responded { decision.response_type.map(|t| t.as_str().to_owned()) } else { None },
-            visible_headers: if responded { decision.visible_headers.clone() } else { Vec::new() },
+            visible_headers: if responded {
+                decision.visible_headers.iter().map(|name| name.as_str().to_owned()).collect()
+            } else {
+                Vec::new()
+            },
             preflight_count: None,
             redirected: Some(decision.redirected.filter(|_| responded)),
             url: Some(decision.response_url.clone().filter(|_| responded)),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::http::token::{is_byte_string, is_token, is_valid_header_value, normalize_value};
+use crate::http::token::{is_byte_string, is_tchar, is_token, is_valid_header_value, normalize_value};
 
 /// A header name: a token, lower-cased.
 ///
@@ -310,17 +310,25 @@ impl HeaderName {
     ///
     /// [`InvalidHeaderName`] when `name` is not a token.
     pub fn parse(name: &str) -> Result<HeaderName, InvalidHeaderName> {
-        if !is_token(name) {
-            return Err(InvalidHeaderName);
-        }
         let bytes = name.as_bytes();
         if bytes.len() > STACK_NAME_LEN {
+            if !is_token(name) {
+                return Err(InvalidHeaderName);
+            }
             return Ok(HeaderName { text: Repr::Shared(Arc::from(name.to_ascii_lowercase())), index: NOT_KNOWN });
         }
+        if bytes.is_empty() {
+            return Err(InvalidHeaderName);
+        }
+        // One pass: each byte checked to be a tchar and lower-cased.
         let mut buffer = [0_u8; STACK_NAME_LEN];
         let lower = &mut buffer[..bytes.len()];
-        lower.copy_from_slice(bytes);
-        lower.make_ascii_lowercase();
+        for (slot, &byte) in lower.iter_mut().zip(bytes) {
+            if !is_tchar(byte) {
+                return Err(InvalidHeaderName);
+            }
+            *slot = byte.to_ascii_lowercase();
+        }
         if let Some(known) = well_known(lower) {
             return Ok(HeaderName { text: Repr::Static(WELL_KNOWN[usize::from(known)]), index: known });
         }
@@ -350,6 +358,15 @@ impl HeaderName {
         1_u64.checked_shl(u32::from(self.index))
     }
 
+    /// The name's text as it is held: static (a well-known name, or one
+    /// the crate wrote) or shared.
+    pub(crate) fn into_text(self) -> Result<&'static str, Arc<str>> {
+        match self.text {
+            Repr::Static(name) => Ok(name),
+            Repr::Shared(name) => Err(name),
+        }
+    }
+
     /// The lower-case name.
     pub fn as_str(&self) -> &str {
         match &self.text {
@@ -372,6 +389,20 @@ impl PartialEq for HeaderName {
 }
 
 impl Eq for HeaderName {}
+
+/// A name equals text that names it, in any case (as hyperium/http's
+/// `HeaderName` does): `Content-Type` names `content-type`.
+impl PartialEq<str> for HeaderName {
+    fn eq(&self, other: &str) -> bool {
+        eq_lower(other, self.as_str())
+    }
+}
+
+impl PartialEq<&str> for HeaderName {
+    fn eq(&self, other: &&str) -> bool {
+        eq_lower(other, self.as_str())
+    }
+}
 
 impl std::hash::Hash for HeaderName {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -431,11 +462,10 @@ impl<'de> Deserialize<'de> for HeaderName {
 /// [`InvalidHeaderValue`] for NUL, CR, LF inside, or a character above U+00FF.
 pub fn parse_header_value(value: &str) -> Result<String, InvalidHeaderValue> {
     let value = normalize_value(value);
-    if is_valid_header_value(value) && is_byte_string(value) {
-        Ok(value.to_owned())
-    } else {
-        Err(InvalidHeaderValue)
+    if !(is_valid_header_value(value) && is_byte_string(value)) {
+        return Err(InvalidHeaderValue);
     }
+    Ok(value.to_owned())
 }
 
 /// A name to look a header up by: a lower-case `str`, or a [`HeaderName`]
@@ -736,6 +766,54 @@ mod tests {
         }
         for (a, b) in [("x-é", "x-\u{c9}"), ("X-ÉTAG-ABCD", "x-étag-abcd"), ("\u{c1}bcdefgh", "\u{e1}bcdefgh")] {
             assert_eq!(eq_lower(a, b), a.eq_ignore_ascii_case(b), "{a} {b}");
+        }
+    }
+
+    /// The one-pass name parser against the definition: a name parses
+    /// exactly when it is a token, into its ASCII lower case, on either side
+    /// of the stack buffer's length.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn names_parse_when_tokens_into_lower_case() {
+        let pieces = ["a", "Z", "-", "9", "!", "~", " ", ":", "\u{e9}", "\t", "(", "\u{7f}", "_"];
+        let mut next = crate::sort::xorshift(0x2545_f491_4f6c_dd1d);
+        for len in (0..8).chain([STACK_NAME_LEN - 1, STACK_NAME_LEN, STACK_NAME_LEN + 1]) {
+            for _ in 0..300 {
+                let name: String = (0..len).map(|_| pieces[next() as usize % pieces.len()]).collect();
+                match HeaderName::parse(&name) {
+                    Ok(parsed) => {
+                        assert!(is_token(&name), "{name:?} parsed");
+                        assert_eq!(parsed.as_str(), name.to_ascii_lowercase());
+                    }
+                    Err(InvalidHeaderName) => assert!(!is_token(&name), "{name:?} refused"),
+                }
+            }
+        }
+    }
+
+    /// A name equals text naming it in any case, and no other.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn a_name_equals_its_text_in_any_case() {
+        for raw in ["Content-Type", "x-request-id", "X-A"] {
+            let name = HeaderName::parse(raw).unwrap();
+            assert!(name == *raw && name == raw && name == raw.to_ascii_uppercase().as_str(), "{raw}");
+            assert!(name != "content-typ" && name != "x-a-" && name != "", "{raw}");
+        }
+    }
+
+    /// A value is accepted exactly when, normalized, it is a valid header
+    /// value and a byte string; it is kept normalized.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn values_parse_as_the_definition_says() {
+        let pieces = ["a", " ", "\t", "\n", "\r", "\0", "\u{e9}", "\u{ff}", "\u{100}", "\u{1f600}", ",", "\u{b}"];
+        let mut next = crate::sort::xorshift(0x1405_7b7e_f767_814f);
+        for len in 0..9 {
+            for _ in 0..400 {
+                let raw: String = (0..len).map(|_| pieces[next() as usize % pieces.len()]).collect();
+                let normalized = raw.trim_matches(|c| matches!(c, '\n' | '\r' | '\t' | ' '));
+                assert_eq!(normalize_value(&raw), normalized, "{raw:?}");
+                let valid = is_valid_header_value(normalized) && normalized.chars().all(|c| u32::from(c) <= 0xFF);
+                assert_eq!(parse_header_value(&raw), if valid { Ok(normalized.to_owned()) } else { Err(InvalidHeaderValue) }, "{raw:?}");
+            }
         }
     }
 

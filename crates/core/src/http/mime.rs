@@ -3,20 +3,30 @@
 //!
 //! <https://mimesniff.spec.whatwg.org/#parsing-a-mime-type>
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::http::token::{collect_http_quoted_string, is_http_whitespace, is_tchar};
 
 /// A parsed MIME type: lower-case type and subtype, and parameters in order
 /// (the first of duplicate names wins).
+///
+/// The type and subtype borrow the input when it is already lower-case
+/// (`application/json`, as a page writes it): a request's `Content-Type`
+/// is parsed on every `fetch()`, to decide whether it is safelisted.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MimeType {
-    type_: String,
-    subtype: String,
+pub struct MimeType<'a> {
+    type_: Cow<'a, str>,
+    subtype: Cow<'a, str>,
     parameters: Vec<(String, String)>,
 }
 
-impl MimeType {
+/// `text` in ASCII lower case, borrowed when it already is.
+fn ascii_lowercase(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(text.to_ascii_lowercase()) } else { Cow::Borrowed(text) }
+}
+
+impl MimeType<'_> {
     /// The type (`text`).
     pub fn type_(&self) -> &str {
         &self.type_
@@ -30,7 +40,7 @@ impl MimeType {
     /// The [essence](https://mimesniff.spec.whatwg.org/#mime-type-essence):
     /// `type/subtype`.
     pub fn essence(&self) -> String {
-        [self.type_.as_str(), self.subtype.as_str()].join("/")
+        [&*self.type_, &*self.subtype].join("/")
     }
 
     /// The parameters, in order.
@@ -63,7 +73,7 @@ fn is_quoted_string_token_code_point(c: char) -> bool {
 /// assert_eq!(mime.to_string(), "text/plain;charset=UTF-8");
 /// assert!(parse_mime_type("text /plain").is_none());
 /// ```
-pub fn parse_mime_type(input: &str) -> Option<MimeType> {
+pub fn parse_mime_type(input: &str) -> Option<MimeType<'_>> {
     // 1. Remove leading and trailing HTTP whitespace.
     let input = input.trim_matches(is_http_whitespace);
     // 3-4. The type: up to "/", a non-empty run of token code points.
@@ -81,8 +91,8 @@ pub fn parse_mime_type(input: &str) -> Option<MimeType> {
         return None;
     }
     let mut mime = MimeType {
-        type_: type_.to_ascii_lowercase(),
-        subtype: subtype.to_ascii_lowercase(),
+        type_: ascii_lowercase(type_),
+        subtype: ascii_lowercase(subtype),
         parameters: Vec::new(),
     };
     // 11. Parameters.
@@ -126,7 +136,7 @@ pub fn parse_mime_type(input: &str) -> Option<MimeType> {
     Some(mime)
 }
 
-impl fmt::Display for MimeType {
+impl fmt::Display for MimeType<'_> {
     /// [Serializes](https://mimesniff.spec.whatwg.org/#serialize-a-mime-type) the MIME type.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.type_, self.subtype)?;

@@ -54,7 +54,7 @@ pub fn is_http_tab_or_space(c: char) -> bool {
 ///
 /// <https://fetch.spec.whatwg.org/#concept-header-value-normalize>
 pub fn normalize_value(value: &str) -> &str {
-    value.trim_matches(is_http_whitespace)
+    trim_ascii_bytes(value, |b| matches!(b, b'\n' | b'\r' | b'\t' | b' '))
 }
 
 /// Whether a normalized value is a valid [header value](https://fetch.spec.whatwg.org/#header-value):
@@ -88,9 +88,16 @@ pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
 
 /// Trims HTTP tabs and spaces, byte-wise.
 fn trim_tab_or_space(s: &str) -> &str {
+    trim_ascii_bytes(s, |b| matches!(b, b' ' | b'\t'))
+}
+
+/// `s` without the leading and trailing bytes `strip` matches, which must
+/// be ASCII bytes: no byte of a longer UTF-8 character is ASCII, so the ends
+/// stay on character boundaries.
+fn trim_ascii_bytes(s: &str, strip: impl Fn(u8) -> bool) -> &str {
     let bytes = s.as_bytes();
-    let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\t')).map_or(start, |i| i + 1);
+    let start = bytes.iter().position(|&b| !strip(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| !strip(b)).map_or(start, |i| i + 1);
     &s[start..end]
 }
 
