@@ -1227,6 +1227,20 @@ fn header_wildcard_only_without_credentials() {
     }
 }
 
+/// WebKit's message names a refused header as the page spelled it, in
+/// whatever case (the request keeps a spelling only where it is not the
+/// name's Title-Case).
+#[wasm_bindgen_test(unsupported = test)]
+fn webkit_names_a_header_as_the_page_spelled_it() {
+    for spelled in ["x-custom", "X-CUSTOM", "x-Custom", "X-Custom", "X-custom"] {
+        let c = call_with("GET", &[(spelled, "1")], None, RequestMode::Cors, CredentialsMode::Include);
+        let server = responder(resp(204, &[(ACAO, PAGE), (ACAC, "true")]), resp(200, &[(ACAO, PAGE), (ACAC, "true")]));
+        let d = decide_once(&c, Browser::Webkit, &server);
+        assert_eq!(d.failure, Some(Failure::HeaderNotAllowed { header: "x-custom".to_owned() }), "{spelled}");
+        assert_eq!(failed_parameter(&d).as_deref(), Some(spelled));
+    }
+}
+
 #[wasm_bindgen_test(unsupported = test)]
 fn authorization_not_covered_by_wildcard_in_spec() {
     assert!(is_cors_non_wildcard_request_header_name("authorization"));

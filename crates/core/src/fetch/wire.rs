@@ -13,7 +13,7 @@ use crate::browsers::profile::{HeaderOrder, Profile};
 use crate::fetch::preflight::PreflightRequest;
 use crate::fetch::request::{CredentialsMode, FetchRequest, RequestMode};
 use crate::fetch::response::{ServerResponse, Tainting};
-use crate::http::header::{HeaderList, HeaderName, SortedNameSet, parse_header_value};
+use crate::http::header::{HeaderList, HeaderName, SortedNameSet, parse_header_value, title_case};
 use crate::fetch::site::{FetchSite, fetch_site, is_potentially_trustworthy};
 use crate::origin::Origin;
 
@@ -429,18 +429,6 @@ impl Headers {
     fn into_names(self) -> SentNames {
         SentNames { names: self.names.into_vec(), origin: self.origin }
     }
-}
-
-/// `x-request-id` → `X-Request-Id`: how the header names read on the wire
-/// (HTTP/1.1 names are case-insensitive; this is only for people).
-fn title_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for c in name.chars() {
-        out.push(if upper { c.to_ascii_uppercase() } else { c });
-        upper = c == '-';
-    }
-    out
 }
 
 /// `Host`: the URL's host and port (the port only when not the default).

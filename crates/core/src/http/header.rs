@@ -468,6 +468,18 @@ pub fn parse_header_value(value: &str) -> Result<String, InvalidHeaderValue> {
     Ok(value.to_owned())
 }
 
+/// `x-request-id` → `X-Request-Id`: how header names read on the wire and
+/// in copies for people (HTTP/1.1 names are case-insensitive).
+pub(crate) fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c });
+        upper = c == '-';
+    }
+    out
+}
+
 /// A name to look a header up by: a lower-case `str`, or a [`HeaderName`]
 /// (compared by index when well known, which is why the engine's own
 /// lookups pass one).
@@ -815,6 +827,15 @@ mod tests {
                 assert_eq!(parse_header_value(&raw), if valid { Ok(normalized.to_owned()) } else { Err(InvalidHeaderValue) }, "{raw:?}");
             }
         }
+    }
+
+    /// Header names read in Title-Case as the wire and copies write them.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn title_case_capitalises_each_word() {
+        assert_eq!(title_case("x-request-id"), "X-Request-Id");
+        assert_eq!(title_case("content-type"), "Content-Type");
+        assert_eq!(title_case("-a--b"), "-A--B");
+        assert_eq!(title_case(""), "");
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]

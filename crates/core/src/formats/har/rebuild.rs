@@ -21,7 +21,7 @@ use crate::browsers::profile::Browser;
 use crate::fetch::request::{CredentialsMode, RequestMode};
 use crate::fetch::safelist::check_safelisted;
 use crate::formats::curl::{CopiedRequest, CopyDropReason, CopyParts};
-use crate::http::header::HeaderName;
+use crate::http::header::{HeaderName, title_case};
 use crate::origin::Origin;
 
 use super::reader::{HarEntry, HarPage};
@@ -196,17 +196,6 @@ fn copy_of(entry: &HarEntry) -> Result<CopiedRequest, String> {
         headers,
         ..CopyParts::new(entry.request.url.clone(), parsed, entry.request.method.clone())
     }))
-}
-
-/// `x-custom` → `X-Custom`.
-fn title_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for c in name.chars() {
-        out.push(if upper { c.to_ascii_uppercase() } else { c });
-        upper = c == '-';
-    }
-    out
 }
 
 /// `text` quoted for a POSIX shell (`'…'`).
