@@ -384,6 +384,12 @@ struct Texts {
     fix: Vec<ConsoleFix>,
 }
 
+/// Sentences written out in full, as owned text (one call per list: the
+/// table of texts below is the largest function in the page).
+fn owned(sentences: &[&str]) -> Vec<String> {
+    sentences.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// The words for each problem, in the line's values.
 #[allow(clippy::too_many_lines)] // one arm per problem, each a few sentences
 fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
@@ -474,10 +480,10 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                     now.map_or("several values".to_owned(), |v| format!("'{v}'")),
                     f.consequence()
                 ),
-                causes: vec![
-                    own("The header is added twice: by the application and by a reverse proxy or gateway (nginx `add_header`, Apache `Header set`, a CDN rule), or by two middlewares: the browser joins the two lines."),
-                    own("The server sends its whole allow-list (`https://a.example, https://b.example`) instead of the one entry that matches the request's Origin."),
-                ],
+                causes: owned(&[
+                    "The header is added twice: by the application and by a reverse proxy or gateway (nginx `add_header`, Apache `Header set`, a CDN rule), or by two middlewares: the browser joins the two lines.",
+                    "The server sends its whole allow-list (`https://a.example, https://b.example`) instead of the one entry that matches the request's Origin.",
+                ]),
                 fix: {
                     let mut fix = f.allow_origin(now, "only one Access-Control-Allow-Origin value is allowed: the request's origin, from one place");
                     fix.insert(1, f.note("remove the second source of the header (the proxy's or the application's)", "two sources make two lines, which count as two values"));
@@ -495,12 +501,12 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                     f.status(),
                     f.consequence()
                 ),
-                causes: vec![
-                    own("An empty value: the server echoes a request header that was absent, or a configuration variable is unset."),
-                    own("A host without its scheme ('example.com', 'localhost:3000')."),
-                    own("A pattern ('*.example.com', 'https://*.example.com'): browsers take no patterns; the server must compare the request's Origin with its list and echo it."),
-                    own("`NULL` in capitals, or a quoted value."),
-                ],
+                causes: owned(&[
+                    "An empty value: the server echoes a request header that was absent, or a configuration variable is unset.",
+                    "A host without its scheme ('example.com', 'localhost:3000').",
+                    "A pattern ('*.example.com', 'https://*.example.com'): browsers take no patterns; the server must compare the request's Origin with its list and echo it.",
+                    "`NULL` in capitals, or a quoted value.",
+                ]),
                 fix: f.allow_origin(Some(value), "the value must be the request's origin, exactly"),
             }
         }
@@ -512,10 +518,10 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                 f.status(),
                 f.consequence()
             ),
-            causes: vec![
-                own("The server's CORS is a permissive default (`Access-Control-Allow-Origin: *`, `cors()` without options) and the page sends cookies or HTTP authentication."),
-                own("The page asks for credentials without needing them (a shared fetch wrapper, `axios.defaults.withCredentials = true`)."),
-            ],
+            causes: owned(&[
+                "The server's CORS is a permissive default (`Access-Control-Allow-Origin: *`, `cors()` without options) and the page sends cookies or HTTP authentication.",
+                "The page asks for credentials without needing them (a shared fetch wrapper, `axios.defaults.withCredentials = true`).",
+            ]),
             fix: {
                 let mut fix = vec![f.set(
                     f.stage(),
@@ -554,11 +560,11 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                     },
                     f.consequence()
                 ),
-                causes: vec![
-                    own("The CORS configuration does not enable credentials (`cors({ credentials: true })`, Spring's `allowCredentials`, Flask-CORS's `supports_credentials`)."),
-                    own("It is sent on the response but not on the preflight's answer, or the other way round."),
-                    own("A value other than `true` in lower case (`True`, `1`, `yes`)."),
-                ],
+                causes: owned(&[
+                    "The CORS configuration does not enable credentials (`cors({ credentials: true })`, Spring's `allowCredentials`, Flask-CORS's `supports_credentials`).",
+                    "It is sent on the response but not on the preflight's answer, or the other way round.",
+                    "A value other than `true` in lower case (`True`, `1`, `yes`).",
+                ]),
                 fix: vec![f.set(
                     f.stage(),
                     "Access-Control-Allow-Credentials",
@@ -570,11 +576,11 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
         }
         Problem::PreflightStatus => {
             let status = f.parsed.status;
-            let mut causes = vec![
-                own("The route has no OPTIONS handler: 404 Not Found or 405 Method Not Allowed (the router knows only GET, POST …)."),
-                own("An authentication, CSRF or firewall check rejects the OPTIONS request (401, 403): a preflight never carries cookies or an Authorization header, so it must pass before those checks."),
-                own("The server fails on OPTIONS (500): it reads a body or a header a preflight does not have."),
-            ];
+            let mut causes = owned(&[
+                "The route has no OPTIONS handler: 404 Not Found or 405 Method Not Allowed (the router knows only GET, POST …).",
+                "An authentication, CSRF or firewall check rejects the OPTIONS request (401, 403): a preflight never carries cookies or an Authorization header, so it must pass before those checks.",
+                "The server fails on OPTIONS (500): it reads a body or a header a preflight does not have.",
+            ]);
             if status.is_some_and(|s| (401..=403).contains(&s)) {
                 causes.swap(0, 1);
             } else if status.is_some_and(|s| s >= 500) {
@@ -622,11 +628,11 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
             saw: format!(
                 "Before the request itself, {b} sent an OPTIONS preflight to {url}; the answer was a redirect, which browsers never follow for a preflight, so it never sent the request itself, and fetch() rejected with a TypeError."
             ),
-            causes: vec![
-                own("http to https: the page calls `http://` and the server redirects to `https://`."),
-                own("A trailing slash (`/api/items` to `/api/items/`), or www and the bare domain."),
-                own("An authentication middleware redirects to a login page before CORS runs."),
-            ],
+            causes: owned(&[
+                "http to https: the page calls `http://` and the server redirects to `https://`.",
+                "A trailing slash (`/api/items` to `/api/items/`), or www and the bare domain.",
+                "An authentication middleware redirects to a login page before CORS runs.",
+            ]),
             fix: vec![
                 f.note(
                     "call the final URL (where the redirect points) directly from the page",
@@ -641,11 +647,11 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
         Problem::MethodNotAllowed => {
             let method = f.parameter;
             let shown = method.unwrap_or("the request's method");
-            let mut causes = vec![
-                own("The CORS configuration allows only the default methods (GET, HEAD, POST): PUT, PATCH and DELETE must be listed."),
-                own("`Access-Control-Allow-Methods` is sent on the response but not on the OPTIONS answer."),
-                own("`Access-Control-Allow-Methods: *` together with credentials: then * is the method named '*', not a wildcard."),
-            ];
+            let mut causes = owned(&[
+                "The CORS configuration allows only the default methods (GET, HEAD, POST): PUT, PATCH and DELETE must be listed.",
+                "`Access-Control-Allow-Methods` is sent on the response but not on the OPTIONS answer.",
+                "`Access-Control-Allow-Methods: *` together with credentials: then * is the method named '*', not a wildcard.",
+            ]);
             if let Some(m) = method
                 && m != m.to_ascii_uppercase()
             {
@@ -720,11 +726,11 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                     "{b} sent an OPTIONS preflight to {url}; its answer's {header} is not a comma-separated list of names{}, so nothing is allowed: it never sent the request itself, and fetch() rejected with a TypeError.",
                     f.parameter.map(|t| format!(" ('{t}' is not one)")).unwrap_or_default()
                 ),
-                causes: vec![
-                    own("A separator other than a comma (`GET;POST`, `GET POST`), or a trailing `;`."),
-                    own("Quotes, brackets or other punctuation around the names (a list printed as an array: `[\"GET\",\"POST\"]`)."),
-                    own("A value built from a configuration string with stray characters."),
-                ],
+                causes: owned(&[
+                    "A separator other than a comma (`GET;POST`, `GET POST`), or a trailing `;`.",
+                    "Quotes, brackets or other punctuation around the names (a list printed as an array: `[\"GET\",\"POST\"]`).",
+                    "A value built from a configuration string with stray characters.",
+                ]),
                 fix: vec![f.note(
                     &format!("send a comma-separated list of names: `{header}: {example}` (the ones the page uses)"),
                     "the header is a list of tokens separated by commas",
@@ -736,10 +742,10 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
             saw: format!(
                 "The fetch() call sets `mode: 'same-origin'`, which refuses any other origin; {url} is not on the page's origin ({origin}), so {b} refused before sending anything."
             ),
-            causes: vec![
-                own("`mode: 'same-origin'` set on purpose, or copied from an example."),
-                own("The URL is on another origin than meant: another port, http and https, a hard-coded absolute URL."),
-            ],
+            causes: owned(&[
+                "`mode: 'same-origin'` set on purpose, or copied from an example.",
+                "The URL is on another origin than meant: another port, http and https, a hard-coded absolute URL.",
+            ]),
             fix: vec![f.note(
                 "nothing on the server: in the page, drop `mode: 'same-origin'` (the default, 'cors', lets the server allow the page), or call a URL on the page's own origin (a same-origin proxy)",
                 "this mode never lets a request leave the page's origin, whatever the server answers",
@@ -755,14 +761,14 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                     "{b} reports the request to {url} as failed although an answer came (status {status}): it logs this line after another CORS line for the same request, and that line says why."
                 ),
             },
-            causes: vec![
-                own("The server is not listening there (connection refused), the host does not resolve, or it timed out."),
-                own("TLS failed: a self-signed or expired certificate on an https URL (open the URL in a tab to see, and to accept a development certificate)."),
-                own("An https page calling an http URL (mixed content), or the other way round by mistake."),
-                own("A browser extension (an ad or privacy blocker), a firewall or a proxy blocked it."),
-                own("Local Network Access: a page on the internet reaching localhost or a LAN address waits for the user's permission, and fails when it is refused or never given."),
-                own("Firefox logs this line also after another CORS line for the same request: that other line is the reason."),
-            ],
+            causes: owned(&[
+                "The server is not listening there (connection refused), the host does not resolve, or it timed out.",
+                "TLS failed: a self-signed or expired certificate on an https URL (open the URL in a tab to see, and to accept a development certificate).",
+                "An https page calling an http URL (mixed content), or the other way round by mistake.",
+                "A browser extension (an ad or privacy blocker), a firewall or a proxy blocked it.",
+                "Local Network Access: a page on the internet reaching localhost or a LAN address waits for the user's permission, and fails when it is refused or never given.",
+                "Firefox logs this line also after another CORS line for the same request: that other line is the reason.",
+            ]),
             fix: vec![f.note(
                 "make the URL answer first: open it in a tab, or run `curl -v` on it",
                 "there is no answer whose headers could be changed yet",
@@ -773,7 +779,7 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
             saw: format!(
                 "{b} followed a redirect from {url} whose Location holds `user:password@`, which a cross-origin request may not follow, and fetch() rejected."
             ),
-            causes: vec![own("The server builds the Location from a URL that carries credentials (a configuration value, a proxy's upstream URL).")],
+            causes: owned(&["The server builds the Location from a URL that carries credentials (a configuration value, a proxy's upstream URL)."]),
             fix: vec![f.note(
                 "redirect to a URL without a username and password (send credentials in an Authorization header instead)",
                 "credentials in a redirect's URL end a cross-origin request",
@@ -786,10 +792,10 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                 saw: format!(
                     "{b} was redirected to {url}; the redirect answer itself is checked like any answer, and it failed: {reason}. fetch() rejected with a TypeError."
                 ),
-                causes: vec![
-                    own("The redirect (3xx) is sent without the CORS headers: they are added only to 2xx answers, or by a layer that does not see redirects."),
-                    own("A redirect to a login page or to another host that nobody meant the page to call."),
-                ],
+                causes: owned(&[
+                    "The redirect (3xx) is sent without the CORS headers: they are added only to 2xx answers, or by a layer that does not see redirects.",
+                    "A redirect to a login page or to another host that nobody meant the page to call.",
+                ]),
                 fix: vec![
                     f.set(
                         Stage::Actual,
@@ -805,7 +811,7 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
         Problem::RedirectScheme => Texts {
             summary: "The request was redirected to a URL that is not HTTP".to_owned(),
             saw: format!("{b} was redirected to {url}, which is not an http or https URL, so a CORS request may not follow it."),
-            causes: vec![own("The server redirects to a `data:`, `file:` or custom-scheme URL (an app deep link).")],
+            causes: owned(&["The server redirects to a `data:`, `file:` or custom-scheme URL (an app deep link)."]),
             fix: vec![f.note("redirect to an http or https URL, or return the data itself", "CORS requests follow only HTTP redirects")],
         },
         Problem::RedirectMode => Texts {
@@ -813,7 +819,7 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
             saw: format!(
                 "The fetch() call sets `redirect: 'error'` (or `'manual'` with `mode: 'no-cors'`, which must follow redirects) and {url} answered with a redirect, so {b} failed the request."
             ),
-            causes: vec![own("The URL moved (http to https, a trailing slash, a login page).")],
+            causes: owned(&["The URL moved (http to https, a trailing slash, a login page)."]),
             fix: vec![f.note(
                 "call the final URL from the page, or let fetch() follow redirects (drop the `redirect` option)",
                 "the page asked not to follow the redirect",
@@ -822,7 +828,7 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
         Problem::TooManyRedirects => Texts {
             summary: "Too many redirects".to_owned(),
             saw: format!("{b} followed 20 redirects and stopped: the server redirects in a loop."),
-            causes: vec![own("A redirect loop: http to https and back (a proxy that speaks http to the application), a login page that redirects to itself.")],
+            causes: owned(&["A redirect loop: http to https and back (a proxy that speaks http to the application), a login page that redirects to itself."]),
             fix: vec![f.note("break the loop on the server (`curl -vL` on the URL shows it)", "a loop never ends")],
         },
         Problem::NotHttp => Texts {
@@ -831,10 +837,10 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                 "{b} refused a CORS request to {url} from the page at {origin}: CORS works only between http and https URLs{}.",
                 f.parsed.detail.as_deref().map(|d| format!(" (and {d})")).unwrap_or_default()
             ),
-            causes: vec![
-                own("The page is a file opened from disk (`file://`, origin `null`), fetching another file or a server."),
-                own("The URL is not http(s): a `file:`, `ftp:` or custom-scheme URL, or a relative URL resolved against a `file:` page."),
-            ],
+            causes: owned(&[
+                "The page is a file opened from disk (`file://`, origin `null`), fetching another file or a server.",
+                "The URL is not http(s): a `file:`, `ftp:` or custom-scheme URL, or a relative URL resolved against a `file:` page.",
+            ]),
             fix: vec![f.note(
                 "serve the page from a web server (`python3 -m http.server`, `npx serve`, your framework's dev server) instead of opening the file, and call http(s) URLs",
                 "a file page has an opaque origin and no CORS",
@@ -846,10 +852,10 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                 "The page at {origin} fetched {url}, an address in the `{}` address space, more private than the page's; {b} needs the user's permission for that (Local Network Access), and it was refused (or, headless, never given).",
                 f.parsed.detail.as_deref().unwrap_or("local")
             ),
-            causes: vec![
-                own("A page served from the internet (or from an address the browser treats as public) calls localhost or a LAN device."),
-                own("The user blocked the permission prompt, or a policy denies it."),
-            ],
+            causes: owned(&[
+                "A page served from the internet (or from an address the browser treats as public) calls localhost or a LAN device.",
+                "The user blocked the permission prompt, or a policy denies it.",
+            ]),
             fix: vec![f.note(
                 "nothing in the CORS headers: allow local network access for the page's site (site settings), or serve the page from the same network as the server (e.g. both on localhost)",
                 "Chromium 142 and later ask the user before a public page reaches a local address; the old Private Network Access headers do nothing any more",
@@ -861,7 +867,7 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
                 "The page at {origin} is not a secure context (http) and {url} is in the more private `{}` address space, so {b} refused.",
                 f.parsed.detail.as_deref().unwrap_or("local")
             ),
-            causes: vec![own("The page is served over plain http from a public address and calls a local one.")],
+            causes: owned(&["The page is served over plain http from a public address and calls a local one."]),
             fix: vec![f.note("serve the page over https (or from localhost)", "only secure contexts may reach more private addresses")],
         },
         Problem::LocalNetworkNotice => Texts {
@@ -869,7 +875,7 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
             saw: format!(
                 "The page at {origin} reached (or asked to reach) {url}, a local address. With \"permission required\" Firefox waits for the user's answer to a prompt; refused or unanswered, the request then fails with CORSDidNotSucceed."
             ),
-            causes: vec![own("A page on a public address calls localhost or a LAN device.")],
+            causes: owned(&["A page on a public address calls localhost or a LAN device."]),
             fix: vec![f.note(
                 "allow the permission in the prompt (or the site's permissions), or serve the page from the same network",
                 "not a CORS header matter",
@@ -878,13 +884,13 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
         Problem::CorsDisabled => Texts {
             summary: "CORS is turned off in this Firefox".to_owned(),
             saw: format!("Firefox refused the request to {url} because CORS is disabled in its settings."),
-            causes: vec![own("`content.cors.disable` is true in about:config (set by hand, by a policy or a test profile).")],
+            causes: owned(&["`content.cors.disable` is true in about:config (set by hand, by a policy or a test profile)."]),
             fix: vec![f.note("set `content.cors.disable` back to false in about:config", "not the server's to fix")],
         },
         Problem::OriginNotAdded => Texts {
             summary: "Firefox could not add the Origin header".to_owned(),
             saw: format!("Firefox could not add the Origin header to the request to {url}, which every CORS request needs."),
-            causes: vec![own("The request comes from privileged code (an extension, the browser's own pages), not an ordinary page.")],
+            causes: owned(&["The request comes from privileged code (an extension, the browser's own pages), not an ordinary page."]),
             fix: vec![f.note("make the request from an ordinary page", "not the server's to fix")],
         },
         Problem::AuthorizationUnderWildcard => Texts {
@@ -892,7 +898,7 @@ fn texts(problem: Problem, f: &Facts<'_>) -> Texts {
             saw: format!(
                 "The request to {url} passed, but the page sends an Authorization header that the preflight allowed only with `Access-Control-Allow-Headers: *`; the Fetch standard says * never covers Authorization, and Firefox warns it will stop allowing it."
             ),
-            causes: vec![own("The CORS configuration allows any header with * instead of listing them.")],
+            causes: owned(&["The CORS configuration allows any header with * instead of listing them."]),
             fix: vec![f.set(
                 Stage::Preflight,
                 "Access-Control-Allow-Headers",
