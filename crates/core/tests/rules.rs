@@ -1228,8 +1228,7 @@ fn header_wildcard_only_without_credentials() {
 }
 
 /// WebKit's message names a refused header as the page spelled it, in
-/// whatever case (the request keeps a spelling only where it is not the
-/// name's Title-Case).
+/// whatever case (the request keeps each name's spelling as written).
 #[wasm_bindgen_test(unsupported = test)]
 fn webkit_names_a_header_as_the_page_spelled_it() {
     for spelled in ["x-custom", "X-CUSTOM", "x-Custom", "X-Custom", "X-custom"] {

@@ -462,10 +462,11 @@ impl<'de> Deserialize<'de> for HeaderName {
 /// [`InvalidHeaderValue`] for NUL, CR, LF inside, or a character above U+00FF.
 pub fn parse_header_value(value: &str) -> Result<String, InvalidHeaderValue> {
     let value = normalize_value(value);
-    if !(is_valid_header_value(value) && is_byte_string(value)) {
-        return Err(InvalidHeaderValue);
+    if is_valid_header_value(value) && is_byte_string(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(InvalidHeaderValue)
     }
-    Ok(value.to_owned())
 }
 
 /// `x-request-id` → `X-Request-Id`: how header names read on the wire and

@@ -54,7 +54,7 @@ pub fn is_http_tab_or_space(c: char) -> bool {
 ///
 /// <https://fetch.spec.whatwg.org/#concept-header-value-normalize>
 pub fn normalize_value(value: &str) -> &str {
-    trim_ascii_bytes(value, |b| matches!(b, b'\n' | b'\r' | b'\t' | b' '))
+    trim_ascii_bytes(value, |b| is_http_whitespace(char::from(b)))
 }
 
 /// Whether a normalized value is a valid [header value](https://fetch.spec.whatwg.org/#header-value):
@@ -88,7 +88,7 @@ pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
 
 /// Trims HTTP tabs and spaces, byte-wise.
 fn trim_tab_or_space(s: &str) -> &str {
-    trim_ascii_bytes(s, |b| matches!(b, b' ' | b'\t'))
+    trim_ascii_bytes(s, |b| is_http_tab_or_space(char::from(b)))
 }
 
 /// `s` without the leading and trailing bytes `strip` matches, which must
