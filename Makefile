@@ -13,7 +13,7 @@ help:
 	@echo "make run       server on http://localhost:8080, page on http://localhost:5050"
 	@echo "make test      every test (cargo, then the browser suites in headless Chromium)"
 	@echo "make build     release page in www/dist/"
-	@echo "make size      the release page's gzipped weight by part, and its wasm by crate"
+	@echo "make size      the release page's gzipped weight by part, its wasm by crate, and its floor (the core alone)"
 	@echo "make predict   SCENARIOS=FILE BROWSER=chrome|firefox|spec: predictions JSON"
 	@echo "make explain   SCENARIOS=FILE: each decision step by step"
 	@echo "make verify    [SCENARIOS=\"FILE...\"] [BROWSER=chrome|firefox|webkit|all] [RECORD=OUT]: replay in real browsers (default all), compare"
@@ -43,7 +43,8 @@ build: setup
 	@source .ci/env; cd www && trunk build --release --offline
 
 # The page's weight as `make test` measures it (budget: PAGE_BUDGET in
-# .ci/env), then the wasm by crate (twiggy, from `.ci/setup size`).
+# .ci/env), then the wasm by crate (twiggy, from `.ci/setup size`), then the
+# page's floor: the core alone, as the page calls it (.ci/page-floor).
 .PHONY: size
 size:
 	@.ci/setup size
