@@ -18,7 +18,7 @@ help:
 	@echo "make explain   SCENARIOS=FILE: each decision step by step"
 	@echo "make verify    [SCENARIOS=\"FILE...\"] [BROWSER=chrome|firefox|webkit|all] [RECORD=OUT]: replay in real browsers (default all), compare"
 	@echo "make test-fixes  every generated fix (corslab fix) run on its real stack and judged"
-	@echo "make bench-server  wrk: policy endpoint vs tower-http vs bare axum"
+	@echo "make bench-server  wrk: policy endpoint vs tower-http vs constant answer vs bare axum"
 	@echo "make soak      [SECONDS=60]: the server under mixed load: errors, memory curve"
 	@echo "make fuzz      [SECONDS=60] [JOBS=1] [TARGETS=\"origin ...\"] [CAMPAIGN=1]: every fuzz target under AFL++ for SECONDS each"
 	@echo "make testdata  refresh crates/core/testdata/ from SHARED=$(SHARED)"
@@ -65,8 +65,9 @@ predict:
 explain:
 	@cargo run --locked -q -p corslab-cli -- predict "$(or $(SCENARIOS),$(PREDICT_DEFAULT))" --browser "$(BROWSER)" --explain
 
-# Preflights against the policy endpoint, tower-http's CorsLayer and a bare
-# axum app (wrk, alternating rounds): req/s, p99 and the ratios to bare.
+# Preflights against the policy endpoint, tower-http's CorsLayer, the same
+# answer written as constants (the floor) and a bare axum app (wrk,
+# alternating rounds): req/s, p99 and the ratios to bare.
 .PHONY: bench-server
 bench-server:
 	@.ci/bench-server
