@@ -70,16 +70,17 @@ fn put(url: &str) -> FetchCall {
 pub fn predict(file: &str, page: &str, browser_index: u32) {
     let Some(file) = json::<ScenarioFile>(file).and_then(|file| file.checked().ok()) else { return };
     let Ok(origin) = Origin::parse(page) else { return };
+    let browser = browser(browser_index);
     for scenario in &file.scenarios {
         let Ok(url) = scenario.url() else { continue };
         let Ok(prepared) = scenario.prepare_at(page, &url) else { continue };
-        let run = run(&prepared, browser(browser_index), true);
+        let run = run(&prepared, browser, true);
         if let Some(decision) = run.last() {
             keep(decision);
             keep(&prediction_of(&scenario.id, decision));
         }
         keep(&ReplaySpec::from_scenario(scenario, page).0.to_query());
-        keep(&nearest_simple_request(&put(&url), &origin, browser(browser_index).profile()));
+        keep(&nearest_simple_request(&put(&url), &origin, browser.profile()));
     }
 }
 
